@@ -1,0 +1,85 @@
+import { builtinModules } from 'node:module'
+import { readFileSync } from 'node:fs'
+import type { RollupOptions, Plugin } from 'rollup'
+import typescript from '@rollup/plugin-typescript'
+import resolve from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import { dts } from 'rollup-plugin-dts'
+
+/** Workspace packages resolve to their sources, so one build needs no built sibling. */
+const workspaceSources = (): Plugin => ({
+  name: 'trackway-workspace-sources',
+  resolveId: (id) => (id === '@trackway/protocol' ? 'packages/protocol/src/index.ts' : null),
+})
+
+const pkgJson = (dir: string) => JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'))
+
+/** Transpile only; type checking is `npm run typecheck`, so a build never waits on it. */
+const ts = (): Plugin =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { noEmit: false, declaration: false, noEmitOnError: false, sourceMap: false },
+    include: ['packages/*/src/**/*.ts'],
+    noForceEmit: false,
+  }) as Plugin
+
+/** Node builtins and a package's dependencies stay imports of the library bundles. */
+const externalOf = (dir: string) => {
+  const deps = Object.keys(pkgJson(dir).dependencies ?? {})
+  return (id: string) =>
+    id.startsWith('node:') ||
+    builtinModules.includes(id) ||
+    deps.some((d) => id === d || id.startsWith(`${d}/`))
+}
+
+const types = (dir: string): RollupOptions => ({
+  input: `${dir}/src/index.ts`,
+  output: { file: `${dir}/dist/index.d.ts`, format: 'es' },
+  external: externalOf(dir),
+  plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { paths: {} } })],
+})
+
+const library = (dir: string): RollupOptions => ({
+  input: `${dir}/src/index.ts`,
+  output: [
+    { file: `${dir}/dist/index.js`, format: 'es' },
+    { file: `${dir}/dist/index.cjs`, format: 'cjs', exports: 'named' },
+  ],
+  external: externalOf(dir),
+  plugins: [workspaceSources(), resolve(), ts()],
+})
+
+/** Terser settings for the browser bundles: the size budget is design goal #1 (see sdk/ARCHITECTURE.md). */
+const minify = () =>
+  terser({
+    ecma: 2020,
+    module: false,
+    compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+    mangle: { properties: { regex: /^_/ } },
+    format: { comments: false },
+  })
+
+const config: RollupOptions[] = [
+  library('packages/protocol'),
+  types('packages/protocol'),
+  library('packages/sdk'),
+  types('packages/sdk'),
+  {
+    // The script-tag bundle: dependencies inlined, one global (`window.trackway`), minified.
+    input: 'packages/sdk/src/script-tag.ts',
+    output: { file: 'packages/sdk/dist/trackway.min.js', format: 'iife' },
+    plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify()],
+  },
+  {
+    input: {
+      index: 'packages/collector/src/index.ts',
+      cli: 'packages/collector/src/cli.ts',
+    },
+    output: { dir: 'packages/collector/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    // The protocol package is bundled in, so the collector's dist runs without building it separately.
+    external: (id) => id !== '@trackway/protocol' && externalOf('packages/collector')(id),
+    plugins: [workspaceSources(), resolve({ preferBuiltins: true }), ts()],
+  },
+]
+
+export default config

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url'
+import type { TestProjectConfiguration } from 'vitest/config'
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+
+/** Internal packages resolve to their sources in tests, so tests need no build (STYLE §15). */
+const alias = {
+  '@trackway/protocol': src('protocol'),
+  '@trackway/sdk': src('sdk'),
+  '@trackway/collector': src('collector'),
+}
+
+/** The project list of the vitest workspace; `vitest.config.ts` feeds it to `test.projects`. */
+export default [
+  {
+    resolve: { alias },
+    test: { name: 'protocol', root: './packages/protocol', include: ['test/**/*.test.ts'] },
+  },
+  {
+    resolve: { alias },
+    test: {
+      name: 'sdk',
+      root: './packages/sdk',
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/**/*.e2e.test.ts'],
+      environment: 'node',
+    },
+  },
+  {
+    resolve: { alias },
+    test: {
+      name: 'collector',
+      root: './packages/collector',
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/**/*.e2e.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  },
+  {
+    // Real Chromium against a real collector: serial, one browser at a time on 2 cores.
+    resolve: { alias },
+    test: {
+      name: 'e2e',
+      root: '.',
+      include: ['packages/*/test/**/*.e2e.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  },
+] satisfies TestProjectConfiguration[]
