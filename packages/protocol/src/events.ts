@@ -96,3 +96,9 @@ export type CampaignParam = (typeof CAMPAIGN_PARAMS)[number]
 
 /** The landing-URL query parameter that carries a referral code. */
 export const REFERRAL_PARAM = 'ref'
+
+/**
+ * The `anonymousId` a cookieless SDK sends: it keeps no persistent id, and the collector
+ * replaces it with a daily-rotating hash of (salt, site, IP, User-Agent) (SPEC §3).
+ */
+export const COOKIELESS_ID = '$cookieless'

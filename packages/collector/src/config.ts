@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
+import { ConfigError } from './errors.js'
+
+/** A site declared at start (`--site id:origin[,origin]`). */
+export interface SiteSeed {
+  id: string
+  origins: string[]
+}
+
+/** The collector's configuration: parsed and validated once, then frozen (STYLE §10). */
+export interface Config {
+  /** TCP port (`--port`, `TRACKWAY_PORT`; default 8787). */
+  port: number
+  /** Listen address (`--host`, `TRACKWAY_HOST`; default 127.0.0.1 — opt in to 0.0.0.0). */
+  host: string
+  /** Store URL (`--store`, `TRACKWAY_STORE`; default `duckdb:./trackway-data/trackway.duckdb`). */
+  store: string
+  /** Admin token (`--admin-token`, `TRACKWAY_ADMIN_TOKEN`); null: generated on first start and kept in the store. */
+  adminToken: string | null
+  /** Sites created or updated at start (`--site`, repeatable). */
+  sites: SiteSeed[]
+  /** Serve the demo shop at /demo/ and create the `demo` site for this server's own origin (`--demo`). */
+  demo: boolean
+  /** Folder of the demo shop (default: the repository's examples/shop). */
+  demoDir: string
+  /** Request body limit in bytes, also applied after gzip decompression (default 512 KiB). */
+  bodyLimit: number
+  /** Oldest accepted event age in ms (`--max-event-age-days`; default 30 days). */
+  maxEventAgeMs: number
+  /** Group commit: flush after this many ms (default 5). */
+  groupCommitMs: number
+  /** Group commit: flush once this many events wait (default 5000). */
+  groupCommitEvents: number
+  /** Overload bound: events waiting for a commit before ingest answers 503 (default 50 000). */
+  maxPendingEvents: number
+  /** Header carrying the visitor's country from a trusted proxy, e.g. `cf-ipcountry` (default none). */
+  countryHeader: string | null
+  /** Trust X-Forwarded-For (behind a proxy) for the client IP (default false). */
+  trustProxy: boolean
+  /** pino log level (`TRACKWAY_LOG_LEVEL`; default info). */
+  logLevel: string
+}
+
+export const defaultConfig: Readonly<Config> = Object.freeze({
+  port: 8787,
+  host: '127.0.0.1',
+  store: 'duckdb:./trackway-data/trackway.duckdb',
+  adminToken: null,
+  sites: [],
+  demo: false,
+  demoDir: fileURLToPath(new URL('../../../examples/shop', import.meta.url)),
+  bodyLimit: LIMITS.maxBodyBytes,
+  maxEventAgeMs: LIMITS.defaultMaxEventAgeMs,
+  groupCommitMs: 5,
+  groupCommitEvents: 5000,
+  maxPendingEvents: 50_000,
+  countryHeader: null,
+  trustProxy: false,
+  logLevel: 'info',
+})
+
+/** Parses `id:origin[,origin]`. */
+export function parseSiteFlag(value: string): SiteSeed {
+  const at = value.indexOf(':')
+  if (at < 1) throw new ConfigError(`--site "${value}": expected id:origin[,origin]`)
+  const id = value.slice(0, at)
+  if (!new RegExp(SITE_ID_PATTERN).test(id)) throw new ConfigError(`--site "${value}": bad site id "${id}"`)
+  const origins = value.slice(at + 1).split(',').filter(Boolean).map((o) => normalizeOrigin(o, `--site ${id}`))
+  if (origins.length === 0) throw new ConfigError(`--site "${value}": at least one origin is required`)
+  return { id, origins }
+}
+
+/** `https://Shop.example/` → `https://shop.example`; `*` stays (any origin). */
+export function normalizeOrigin(origin: string, where = 'origin'): string {
+  if (origin === '*') return origin
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    throw new ConfigError(`${where}: "${origin}" is not an origin like https://shop.example`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${where}: "${origin}" must be http(s)`)
+  }
+  return url.origin
+}
+
+function int(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${value}"`)
+  return n
+}
+
+/** Validates a whole config; returns it frozen. */
+export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
+  const c: Config = { ...defaultConfig, ...partial, sites: [...(partial.sites ?? defaultConfig.sites)] }
+  if (!/^(duckdb:|clickhouse:\/\/)/.test(c.store)) {
+    throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${c.store}"`)
+  }
+  if (c.adminToken !== null && c.adminToken.length < 8) throw new ConfigError('--admin-token must be at least 8 characters')
+  int('--port', String(c.port), 0, 65535)
+  int('bodyLimit', String(c.bodyLimit), 1024, 64 * 1024 * 1024)
+  int('groupCommitMs', String(c.groupCommitMs), 0, 1000)
+  int('groupCommitEvents', String(c.groupCommitEvents), 1, 1_000_000)
+  int('maxPendingEvents', String(c.maxPendingEvents), 1, 10_000_000)
+  int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
+  const ids = new Set<string>()
+  for (const s of c.sites) {
+    if (ids.has(s.id)) throw new ConfigError(`--site ${s.id} given twice`)
+    ids.add(s.id)
+  }
+  c.countryHeader = c.countryHeader ? c.countryHeader.toLowerCase() : null
+  Object.freeze(c.sites)
+  return Object.freeze(c)
+}
+
+/**
+ * Builds the config from CLI flags > environment > defaults.
+ * This is the only module that reads `process.env` (STYLE §10).
+ */
+export function loadConfig(argv: string[], env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        store: { type: 'string' },
+        'admin-token': { type: 'string' },
+        site: { type: 'string', multiple: true },
+        demo: { type: 'boolean' },
+        'demo-dir': { type: 'string' },
+        'body-limit': { type: 'string' },
+        'max-event-age-days': { type: 'string' },
+        'country-header': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        'log-level': { type: 'string' },
+      },
+    }))
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
+  const days = int('--max-event-age-days', values['max-event-age-days'] ?? env.TRACKWAY_MAX_EVENT_AGE_DAYS, 1, 3650)
+  const partial: Partial<Config> = {
+    port: int('--port', values.port ?? env.TRACKWAY_PORT, 0, 65535),
+    host: values.host ?? env.TRACKWAY_HOST,
+    store: values.store ?? env.TRACKWAY_STORE,
+    adminToken: values['admin-token'] ?? env.TRACKWAY_ADMIN_TOKEN,
+    sites: (values.site ?? (env.TRACKWAY_SITES ? env.TRACKWAY_SITES.split(/\s+/).filter(Boolean) : [])).map(parseSiteFlag),
+    demo: values.demo,
+    demoDir: values['demo-dir'],
+    bodyLimit: int('--body-limit', values['body-limit'] ?? env.TRACKWAY_BODY_LIMIT, 1024, 64 * 1024 * 1024),
+    maxEventAgeMs: days === undefined ? undefined : days * 86_400_000,
+    countryHeader: values['country-header'] ?? env.TRACKWAY_COUNTRY_HEADER,
+    trustProxy: values['trust-proxy'] ?? (env.TRACKWAY_TRUST_PROXY === 'true' ? true : undefined),
+    logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
+  }
+  for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
+  return resolveConfig(partial)
+}

@@ -1,0 +1,68 @@
+import createError from '@fastify/error'
+
+/*
+ * Every error code the collector answers with, in one place (STYLE §9).
+ * docs/errors.md lists the same codes; test/errors.test.ts fails when the two disagree.
+ * HTTP errors answer `{"error":{"code","message"}}`; per-event codes appear in `rejected[]`.
+ */
+
+export const InvalidJson = createError('invalid_json', 'Body is not valid JSON: %s', 400)
+export const InvalidBatch = createError('invalid_batch', 'Body is not a batch: %s', 400)
+export const BatchTooLarge = createError('batch_too_large', 'A batch holds at most %s events, got %s', 400)
+export const InvalidGzip = createError('invalid_gzip', 'Body is not valid gzip: %s', 400)
+export const BodyTooLarge = createError('body_too_large', 'Body exceeds %s bytes', 413)
+export const UnsupportedMediaType = createError(
+  'unsupported_media_type',
+  'Content-Type must be application/json or text/plain, got %s',
+  415,
+)
+export const UnsupportedEncoding = createError('unsupported_encoding', 'Content-Encoding must be gzip or identity, got %s', 415)
+export const UnknownSite = createError('unknown_site', 'Unknown site "%s"', 403)
+export const OriginNotAllowed = createError('origin_not_allowed', 'Origin %s is not allowed for site "%s"', 403)
+export const Unauthorized = createError('unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)', 401)
+export const InvalidParameter = createError('invalid_parameter', 'Invalid parameter "%s": %s', 400)
+export const InvalidBody = createError('invalid_body', 'Invalid request body: %s', 400)
+export const SiteNotFound = createError('site_not_found', 'Site "%s" not found', 404)
+export const NotFound = createError('not_found', 'Route %s %s not found', 404)
+export const Overloaded = createError('overloaded', 'The collector is overloaded; retry after %s s', 503)
+export const StoreUnavailable = createError('store_unavailable', 'The store did not commit: %s', 503)
+export const NotReady = createError('not_ready', 'The collector is starting: %s', 503)
+export const InternalError = createError('internal_error', 'Internal error', 500)
+
+/** Codes of events rejected inside an accepted batch (`rejected[].code`). */
+export const EVENT_ERROR_CODES = {
+  missingField: 'missing_field',
+  unknownField: 'unknown_field',
+  invalidField: 'invalid_field',
+  tsInFuture: 'ts_in_future',
+  tsTooOld: 'ts_too_old',
+} as const
+
+export type EventErrorCode = (typeof EVENT_ERROR_CODES)[keyof typeof EVENT_ERROR_CODES]
+
+/** Every HTTP error class above, for the docs agreement test. */
+export const HTTP_ERRORS = [
+  InvalidJson,
+  InvalidBatch,
+  BatchTooLarge,
+  InvalidGzip,
+  BodyTooLarge,
+  UnsupportedMediaType,
+  UnsupportedEncoding,
+  UnknownSite,
+  OriginNotAllowed,
+  Unauthorized,
+  InvalidParameter,
+  InvalidBody,
+  SiteNotFound,
+  NotFound,
+  Overloaded,
+  StoreUnavailable,
+  NotReady,
+  InternalError,
+]
+
+/** A bad configuration: the CLI prints it and exits 2. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid'
+}

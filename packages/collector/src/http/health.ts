@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { NotReady } from '../errors.js'
+
+/** `/healthz` (alive), `/readyz` (store reachable and dedup filter loaded), `/metrics` (Prometheus). */
+export const healthRoutes = fp(
+  async (app: FastifyInstance) => {
+    app.get('/healthz', async () => ({ status: 'ok' }))
+
+    app.get('/readyz', async () => {
+      const { store, writer } = app.trackway
+      try {
+        await store.ping()
+      } catch (err) {
+        throw new NotReady(`store unreachable: ${(err as Error).message}`)
+      }
+      if (!writer.isReady) throw new NotReady('loading the dedup filter')
+      return { status: 'ready' }
+    })
+
+    app.get('/metrics', { preHandler: app.trackway.requireAdmin }, async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4').send(app.trackway.metrics.render()),
+    )
+  },
+  { name: 'trackway-health' },
+)

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import fastifyStatic from '@fastify/static'
+import { NotFound } from '../errors.js'
+
+/** Where the built script-tag bundle lives (@trackway/sdk's `./sdk.js` export). */
+export function sdkBundlePath(): string {
+  return createRequire(import.meta.url).resolve('@trackway/sdk/sdk.js')
+}
+
+/**
+ * `GET /sdk.js`: the script-tag bundle, first-party (SPEC §2), with an ETag so browsers
+ * revalidate cheaply and a one-hour lifetime so a new release reaches sites within the hour.
+ * With `--demo`, the demo shop at `/demo/`.
+ */
+export const staticRoutes = fp(
+  async (app: FastifyInstance) => {
+    let bundle: { body: Buffer; etag: string } | null = null
+    const load = async () => {
+      if (bundle) return bundle
+      try {
+        const body = await readFile(sdkBundlePath())
+        bundle = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
+        return bundle
+      } catch {
+        return null
+      }
+    }
+
+    app.get('/sdk.js', async (request, reply) => {
+      const b = await load()
+      if (!b) throw new NotFound('GET', '/sdk.js (the SDK is not built: run `npm run build`)')
+      reply.header('etag', b.etag).header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*')
+      if (request.headers['if-none-match'] === b.etag) return reply.status(304).send()
+      return reply.type('application/javascript; charset=utf-8').send(b.body)
+    })
+
+    if (app.trackway.config.demo) {
+      await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html' })
+      app.get('/', async (_request, reply) => reply.redirect('/demo/'))
+    }
+  },
+  { name: 'trackway-static' },
+)

@@ -1,0 +1,5 @@
+export { buildApp, type AppDeps, type Trackway } from './app.js'
+export { loadConfig, resolveConfig, defaultConfig, parseSiteFlag, type Config, type SiteSeed } from './config.js'
+export { DuckDBStore } from './store/duckdb/duckdb-store.js'
+export type { Store, EventRow, Site, Overview, TimeRange } from './store/types.js'
+export * as errors from './errors.js'

@@ -1,0 +1,70 @@
+import { InvalidParameter } from '../errors.js'
+import type { TimeRange } from '../store/types.js'
+
+const DAY = 86_400_000
+/** Longest report range, so a typo cannot ask for a century of buckets. */
+export const MAX_RANGE_DAYS = 3660
+
+/** `YYYY-MM-DD` → [y, m, d] if it is a real date. */
+function parseDate(name: string, value: string): [number, number, number] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const ymd = m ? ([Number(m[1]), Number(m[2]), Number(m[3])] as [number, number, number]) : null
+  if (!ymd || new Date(Date.UTC(ymd[0], ymd[1] - 1, ymd[2])).getUTCDate() !== ymd[2]) {
+    throw new InvalidParameter(name, `expected a date YYYY-MM-DD, got "${value}"`)
+  }
+  return ymd
+}
+
+/** Milliseconds the zone is ahead of UTC at instant `ms`. */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(ms)
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value)
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  return asUtc - Math.floor(ms / 1000) * 1000
+}
+
+/** The instant a local day starts in a zone (handles DST: the offset is re-read at the result). */
+export function startOfDay(y: number, m: number, d: number, timeZone: string): number {
+  const utcMidnight = Date.UTC(y, m - 1, d)
+  let start = utcMidnight - zoneOffsetMs(utcMidnight, timeZone)
+  start = utcMidnight - zoneOffsetMs(start, timeZone)
+  return start
+}
+
+/** Today's date in a zone, as YYYY-MM-DD. */
+export function today(timeZone: string, now = Date.now()): string {
+  return new Date(now + zoneOffsetMs(now, timeZone)).toISOString().slice(0, 10)
+}
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10)
+
+/**
+ * A report's `[from, to]` — inclusive days in the site's time zone (SPEC §5) — as the
+ * half-open instant range [start of `from`, start of the day after `to`).
+ * Defaults: `to` today, `from` 29 days before `to` (the last 30 days).
+ */
+export function reportRange(
+  query: { from?: string; to?: string },
+  timeZone: string,
+  now = Date.now(),
+): TimeRange & { from: string; to: string } {
+  const to = query.to ?? today(timeZone, now)
+  const [ty, tm, td] = parseDate('to', to)
+  const from = query.from ?? addDays(to, -29)
+  const [fy, fm, fd] = parseDate('from', from)
+  if (from > to) throw new InvalidParameter('from', `"${from}" is after "to" (${to})`)
+  if ((Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / DAY >= MAX_RANGE_DAYS) {
+    throw new InvalidParameter('from', `a range spans at most ${MAX_RANGE_DAYS} days`)
+  }
+  const next = addDays(to, 1).split('-').map(Number) as [number, number, number]
+  return { from, to, fromMs: startOfDay(fy, fm, fd, timeZone), toMs: startOfDay(...next, timeZone) }
+}

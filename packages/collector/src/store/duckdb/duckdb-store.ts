@@ -1,0 +1,149 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
+import type { EventKey, EventRow, Overview, Site, Store, TimeRange } from '../types.js'
+import { eventKey } from '../types.js'
+import { appendRows } from './appender.js'
+import { DDL, SCHEMA_VERSION } from './schema.js'
+import { OVERVIEW_SQL } from './overview-sql.js'
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
+
+/**
+ * The embedded DuckDB store. One process owns the file (DuckDB's rule), so the collector is
+ * its only writer: the ingest writer serializes appends on `writeConn`; management writes
+ * use `adminConn`; every read opens its own short-lived connection (they run concurrently).
+ */
+export class DuckDBStore implements Store {
+  private instance!: DuckDBInstance
+  private writeConn!: DuckDBConnection
+  private adminConn!: DuckDBConnection
+
+  constructor(private readonly path: string) {}
+
+  async init(): Promise<void> {
+    if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
+    this.instance = await DuckDBInstance.create(this.path)
+    this.writeConn = await this.instance.connect()
+    this.adminConn = await this.instance.connect()
+    for (const sql of DDL) await this.adminConn.run(sql)
+    const rows = (await this.adminConn.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
+    if (rows[0]?.v === null || rows[0]?.v === undefined) {
+      await this.adminConn.run('INSERT INTO schema_version VALUES ($v)', { v: SCHEMA_VERSION })
+    }
+  }
+
+  async appendEvents(rows: readonly EventRow[]): Promise<void> {
+    if (rows.length === 0) return
+    const conn = this.writeConn
+    await conn.run('BEGIN TRANSACTION')
+    try {
+      const appender = await conn.createAppender('events')
+      try {
+        appendRows(appender, rows)
+      } finally {
+        appender.closeSync()
+      }
+      await conn.run('COMMIT')
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  }
+
+  async findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>> {
+    const found = new Set<EventKey>()
+    const bySite = new Map<string, string[]>()
+    for (const k of keys) (bySite.get(k.site) ?? bySite.set(k.site, []).get(k.site)!).push(k.id)
+    const conn = await this.instance.connect()
+    try {
+      for (const [site, ids] of bySite) {
+        const reader = await conn.runAndReadAll(
+          'SELECT id FROM events WHERE site = $site AND list_contains($ids, id)',
+          { site, ids: listValue(ids) },
+        )
+        for (const [id] of reader.getRowsJS()) found.add(eventKey(site, id as string))
+      }
+    } finally {
+      conn.closeSync()
+    }
+    return found
+  }
+
+  async scanKeys(sinceMs: number, onPage: (keys: { key: EventKey; receivedAt: number }[]) => void): Promise<void> {
+    const conn = await this.instance.connect()
+    try {
+      const result = await conn.stream('SELECT site, id, received_at FROM events WHERE received_at >= $since', {
+        since: BigInt(sinceMs),
+      })
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const [sites, ids, times] = chunk.getColumns() as [string[], string[], bigint[]]
+        onPage(ids.map((id, i) => ({ key: eventKey(sites[i]!, id), receivedAt: Number(times[i]) })))
+      }
+    } finally {
+      conn.closeSync()
+    }
+  }
+
+  async listSites(): Promise<Site[]> {
+    const reader = await this.adminConn.runAndReadAll('SELECT id, name, origins, timezone, currency FROM sites ORDER BY id')
+    return reader.getRowObjectsJS().map((r) => ({
+      id: r.id as string,
+      name: r.name as string,
+      origins: [...(r.origins as string[])],
+      timezone: r.timezone as string,
+      currency: r.currency as string,
+    }))
+  }
+
+  async upsertSite(site: Site): Promise<void> {
+    await this.adminConn.run(
+      `INSERT INTO sites VALUES ($id, $name, $origins, $timezone, $currency)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, origins = excluded.origins,
+         timezone = excluded.timezone, currency = excluded.currency`,
+      { ...site, origins: listValue(site.origins) } as Record<string, DuckDBValue>,
+    )
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const reader = await this.adminConn.runAndReadAll('SELECT value FROM settings WHERE key = $key', { key })
+    return (reader.getRowsJS()[0]?.[0] as string | undefined) ?? null
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.adminConn.run(
+      'INSERT INTO settings VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      { key, value },
+    )
+  }
+
+  async overview(site: string, range: TimeRange): Promise<Overview> {
+    const row = (await this.query(OVERVIEW_SQL, { site, from: BigInt(range.fromMs), to: BigInt(range.toMs) }))[0] ?? {}
+    return {
+      visitors: num(row.visitors),
+      pageviews: num(row.pageviews),
+      orders: num(row.orders),
+      revenue: num(row.revenue),
+      signups: num(row.signups),
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1')
+  }
+
+  async close(): Promise<void> {
+    this.writeConn?.closeSync()
+    this.adminConn?.closeSync()
+    this.instance?.closeSync()
+  }
+
+  private async query(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]> {
+    const conn = await this.instance.connect()
+    try {
+      return (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[]
+    } finally {
+      conn.closeSync()
+    }
+  }
+}

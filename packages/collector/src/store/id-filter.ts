@@ -1,0 +1,69 @@
+import { ScalableBloom } from './bloom.js'
+import type { EventKey } from './types.js'
+
+/** What the filter knows of a key. */
+export type Seen = 'stored' | 'maybe' | 'new'
+
+/**
+ * The ingest dedup filter: answers "is (site, id) stored already?" without touching the store
+ * for new ids — the common case.
+ *
+ * - An exact set of the most recent keys answers retries of the last minutes ("stored").
+ * - Bloom filters hold every key received within `windowMs` ("maybe" or a certain "new").
+ *   Two generations rotate every `windowMs`, so memory is bounded by ~2 windows of traffic.
+ *
+ * Why a window is enough: an event older than the maximum event age is rejected, and a retry
+ * carries the same `ts`, so a duplicate can only arrive within that age of the first copy.
+ * `windowMs` is that age plus one day of slack for client clocks that move between retries.
+ * The writer checks "maybe" keys against the store, which is the authority.
+ */
+export class IdFilter {
+  private current: { start: number; bloom: ScalableBloom }
+  private previous: { start: number; bloom: ScalableBloom } | null = null
+  private readonly recent = new Set<EventKey>()
+
+  constructor(
+    readonly windowMs: number,
+    private readonly recentCapacity = 100_000,
+    start = Date.now(),
+  ) {
+    this.current = { start, bloom: new ScalableBloom() }
+  }
+
+  check(key: EventKey): Seen {
+    if (this.recent.has(key)) return 'stored'
+    if (this.current.bloom.mightContain(key)) return 'maybe'
+    if (this.previous?.bloom.mightContain(key)) return 'maybe'
+    return 'new'
+  }
+
+  /** Records a stored key. */
+  add(key: EventKey): void {
+    this.current.bloom.add(key)
+    this.recent.add(key)
+    if (this.recent.size > this.recentCapacity) {
+      // Sets iterate in insertion order: the first key is the oldest.
+      this.recent.delete(this.recent.values().next().value as EventKey)
+    }
+  }
+
+  /** Starts a new generation when the current one is a window old; drops the one before. */
+  rotate(now = Date.now()): void {
+    if (now - this.current.start < this.windowMs) return
+    this.previous = this.current
+    this.current = { start: now, bloom: new ScalableBloom() }
+  }
+
+  /** Rebuilding from the store at start: the generation begins at the oldest loaded key. */
+  startAt(start: number): void {
+    this.current.start = Math.min(this.current.start, start)
+  }
+
+  stats(): { keys: number; bytes: number } {
+    const gens = [this.current, this.previous].filter((g) => g !== null)
+    return {
+      keys: gens.reduce((n, g) => n + g.bloom.size, 0),
+      bytes: gens.reduce((n, g) => n + g.bloom.bytes, 0),
+    }
+  }
+}

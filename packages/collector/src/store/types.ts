@@ -1,0 +1,98 @@
+/*
+ * The storage interface. The DuckDB adapter implements it today, a ClickHouse adapter later;
+ * SQL dialect details stay inside the adapters.
+ */
+
+/** One stored, enriched event (the immutable log; SPEC §1.1). Times are ms since epoch. */
+export interface EventRow {
+  site: string
+  id: string
+  type: string
+  name: string | null
+  /** Skew-corrected event time (SPEC §2): ts + (receivedAt − sentAt). */
+  t: number
+  /** Client clock time as sent; identical on retries, so dedup can look it up. */
+  ts: number
+  receivedAt: number
+  anonymousId: string
+  userId: string | null
+  url: string
+  path: string
+  referrer: string | null
+  referrerDomain: string | null
+  title: string | null
+  props: string | null
+  orderId: string | null
+  revenue: number | null
+  currency: string | null
+  items: string | null
+  referralCode: string | null
+  /** The URL's `?ref=` referral code (channel rule 6 of SPEC §4). */
+  urlRef: string | null
+  score: number | null
+  experiment: string | null
+  variant: string | null
+  engagedMs: number | null
+  browser: string | null
+  os: string | null
+  device: string
+  isBot: boolean
+  country: string | null
+  utmSource: string | null
+  utmMedium: string | null
+  utmCampaign: string | null
+  utmTerm: string | null
+  utmContent: string | null
+  utmId: string | null
+  gclid: string | null
+  fbclid: string | null
+  msclkid: string | null
+}
+
+/** A site (SPEC §6 `POST /v1/sites`). */
+export interface Site {
+  id: string
+  name: string
+  origins: string[]
+  timezone: string
+  currency: string
+}
+
+/** Half-open time range [fromMs, toMs) in epoch ms. */
+export interface TimeRange {
+  fromMs: number
+  toMs: number
+}
+
+export interface Overview {
+  visitors: number
+  pageviews: number
+  orders: number
+  revenue: number
+  signups: number
+}
+
+/** `site` + NUL + `id`: the dedup key. */
+export type EventKey = string
+
+export interface Store {
+  /** Creates tables; idempotent. */
+  init(): Promise<void>
+  /** Appends rows in one transaction: all or none are stored when it settles. */
+  appendEvents(rows: readonly EventRow[]): Promise<void>
+  /** Which of these (site, id) pairs are stored already. */
+  findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>>
+  /** Keys of events received at or after `sinceMs`, oldest first, in pages (to rebuild the dedup filter). */
+  scanKeys(sinceMs: number, onPage: (keys: { key: EventKey; receivedAt: number }[]) => void): Promise<void>
+  listSites(): Promise<Site[]>
+  upsertSite(site: Site): Promise<void>
+  getSetting(key: string): Promise<string | null>
+  setSetting(key: string, value: string): Promise<void>
+  overview(site: string, range: TimeRange): Promise<Overview>
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>
+  /** Flushes and closes; no call may follow. */
+  close(): Promise<void>
+}
+
+export const eventKey = (site: string, id: string): EventKey => `${site}\u0000${id}`

@@ -1,0 +1,187 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { Overloaded, StoreUnavailable } from '../errors.js'
+import type { Metrics } from '../http/metrics.js'
+import { IdFilter } from './id-filter.js'
+import { eventKey, type EventRow, type Store } from './types.js'
+
+export interface WriterOptions {
+  /** Flush this many ms after the first waiting event. */
+  groupCommitMs: number
+  /** Flush at once when this many events wait. */
+  groupCommitEvents: number
+  /** Above this many waiting events, `submit` answers 503 (SPEC §1.4). */
+  maxPendingEvents: number
+  /** The dedup window: the maximum event age plus slack (see IdFilter). */
+  dedupWindowMs: number
+}
+
+export interface WriteResult {
+  accepted: number
+  duplicates: number
+}
+
+interface Pending {
+  rows: readonly EventRow[]
+  resolve: (r: WriteResult) => void
+  reject: (e: Error) => void
+}
+
+/**
+ * Exactly-once, durable ingest with group commit (SPEC §1.2–1.3).
+ *
+ * Requests wait here until their rows are committed; many requests share one transaction,
+ * flushed every `groupCommitMs` or at `groupCommitEvents`. Flushes run one at a time: while
+ * one commits, the next group gathers. A request's promise resolves only after the commit
+ * holding its rows returned, so the 2xx that follows is a durable acknowledgement.
+ */
+export class IngestWriter {
+  private pending: Pending[] = []
+  private pendingEvents = 0
+  private timer: NodeJS.Timeout | null = null
+  private flushing: Promise<void> | null = null
+  private readonly filter: IdFilter
+  private ready: Promise<void> | null = null
+  private stopped = false
+  private readyDone = false
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: WriterOptions,
+    private readonly log: FastifyBaseLogger,
+    private readonly metrics: Metrics,
+  ) {
+    this.filter = new IdFilter(opts.dedupWindowMs)
+  }
+
+  /** Loads the keys of the dedup window from the store; ingest waits for it. */
+  start(now = Date.now()): Promise<void> {
+    this.ready ??= (async () => {
+      const since = now - this.opts.dedupWindowMs
+      let oldest = now
+      const t0 = performance.now()
+      await this.store.scanKeys(since, (page) => {
+        for (const { key, receivedAt } of page) {
+          this.filter.add(key)
+          if (receivedAt < oldest) oldest = receivedAt
+        }
+      })
+      this.filter.startAt(oldest)
+      const { keys, bytes } = this.filter.stats()
+      this.log.info({ keys, bytes, ms: Math.round(performance.now() - t0) }, 'dedup filter loaded')
+      this.readyDone = true
+    })()
+    return this.ready
+  }
+
+  /** True once the dedup filter is loaded. */
+  get isReady(): boolean {
+    return this.readyDone
+  }
+
+  /** Queues one request's rows; resolves once they are committed (or found stored). */
+  submit(rows: readonly EventRow[]): Promise<WriteResult> {
+    if (this.stopped) return Promise.reject(new StoreUnavailable('the collector is shutting down'))
+    if (this.pendingEvents + rows.length > this.opts.maxPendingEvents) {
+      this.metrics.inc('trackway_ingest_overloaded_total')
+      return Promise.reject(new Overloaded('1'))
+    }
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.pending.push({ rows, resolve, reject })
+      this.pendingEvents += rows.length
+      this.schedule()
+    })
+  }
+
+  get queued(): number {
+    return this.pendingEvents
+  }
+
+  /** Commits everything queued, then refuses new work. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    while (this.flushing || this.pending.length > 0) await (this.flushing ?? this.flush())
+  }
+
+  private schedule(): void {
+    if (this.flushing) return // the running flush picks the queue up when it ends
+    if (this.pendingEvents >= this.opts.groupCommitEvents) {
+      if (this.timer) clearTimeout(this.timer)
+      this.timer = null
+      void this.flush()
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null
+        void this.flush()
+      }, this.opts.groupCommitMs)
+    }
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing
+    this.flushing = this.flushGroup().finally(() => {
+      this.flushing = null
+      if (this.pending.length > 0 && !this.stopped) this.schedule()
+    })
+    return this.flushing
+  }
+
+  private async flushGroup(): Promise<void> {
+    await this.start()
+    const group = this.pending
+    this.pending = []
+    this.pendingEvents = 0
+    if (group.length === 0) return
+    const t0 = performance.now()
+    this.filter.rotate()
+
+    // Decide per row: new, duplicate, or "maybe" (ask the store). First copy in the group wins.
+    const results = group.map(() => ({ accepted: 0, duplicates: 0 }))
+    const seen = new Set<string>()
+    const fresh: { row: EventRow; req: number }[] = []
+    const maybe: { row: EventRow; req: number }[] = []
+    group.forEach(({ rows }, req) => {
+      for (const row of rows) {
+        const key = eventKey(row.site, row.id)
+        if (seen.has(key)) {
+          results[req]!.duplicates++
+          continue
+        }
+        seen.add(key)
+        const state = this.filter.check(key)
+        if (state === 'stored') results[req]!.duplicates++
+        else (state === 'new' ? fresh : maybe).push({ row, req })
+      }
+    })
+
+    try {
+      if (maybe.length > 0) {
+        const stored = await this.store.findStored(maybe.map(({ row }) => row))
+        this.metrics.inc('trackway_dedup_store_checks_total', maybe.length)
+        for (const m of maybe) {
+          if (stored.has(eventKey(m.row.site, m.row.id))) results[m.req]!.duplicates++
+          else fresh.push(m)
+        }
+      }
+      await this.store.appendEvents(fresh.map((f) => f.row))
+    } catch (err) {
+      this.log.error({ err, requests: group.length }, 'group commit failed; nothing of it was acknowledged')
+      this.metrics.inc('trackway_commit_failures_total')
+      const failure = new StoreUnavailable((err as Error).message)
+      for (const p of group) p.reject(failure)
+      return
+    }
+
+    for (const f of fresh) {
+      this.filter.add(eventKey(f.row.site, f.row.id))
+      results[f.req]!.accepted++
+    }
+    const ms = performance.now() - t0
+    this.metrics.inc('trackway_commits_total')
+    this.metrics.inc('trackway_commit_seconds_total', ms / 1000)
+    this.metrics.inc('trackway_events_accepted_total', fresh.length)
+    this.metrics.inc('trackway_events_duplicate_total', results.reduce((n, r) => n + r.duplicates, 0))
+    group.forEach((p, i) => p.resolve(results[i]!))
+  }
+}
