@@ -13,6 +13,8 @@ export interface WriterOptions {
   maxPendingEvents: number
   /** The dedup window: the maximum event age plus slack (see IdFilter). */
   dedupWindowMs: number
+  /** Keys kept exactly (the rest only in Bloom filters); default 100 000, ~10 MB. */
+  recentIds?: number
 }
 
 export interface WriteResult {
@@ -50,7 +52,7 @@ export class IngestWriter {
     private readonly log: FastifyBaseLogger,
     private readonly metrics: Metrics,
   ) {
-    this.filter = new IdFilter(opts.dedupWindowMs)
+    this.filter = new IdFilter(opts.dedupWindowMs, opts.recentIds)
   }
 
   /** Loads the keys of the dedup window from the store; ingest waits for it. */

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import pino from 'pino'
+import { IngestWriter } from '../src/store/writer.js'
+import { Metrics } from '../src/http/metrics.js'
+import { eventKey, type EventRow, type Store } from '../src/store/types.js'
+import { row } from './fixtures/rows.js'
+
+/** An in-memory Store: the writer's collaborator, swapped in without mocks. */
+function memoryStore(opts: { failAppend?: boolean } = {}) {
+  const stored = new Map<string, EventRow>()
+  const commits: number[] = []
+  const store = {
+    init: async () => undefined,
+    appendEvents: async (rows: readonly EventRow[]) => {
+      if (opts.failAppend) throw new Error('disk full')
+      commits.push(rows.length)
+      for (const r of rows) stored.set(eventKey(r.site, r.id), r)
+    },
+    findStored: async (keys: readonly { site: string; id: string }[]) =>
+      new Set(keys.map((k) => eventKey(k.site, k.id)).filter((k) => stored.has(k))),
+    scanKeys: async (_since: number, onPage: (keys: { key: string; receivedAt: number }[]) => void) =>
+      onPage([...stored.values()].map((r) => ({ key: eventKey(r.site, r.id), receivedAt: r.receivedAt }))),
+  } as unknown as Store
+  return { store, stored, commits }
+}
+
+const log = pino({ level: 'silent' })
+const opts = { groupCommitMs: 5, groupCommitEvents: 1000, maxPendingEvents: 100, dedupWindowMs: 86_400_000 }
+
+describe('IngestWriter', () => {
+  it('commits many concurrent requests in one transaction', async () => {
+    const { store, commits } = memoryStore()
+    const w = new IngestWriter(store, opts, log, new Metrics())
+    const results = await Promise.all(Array.from({ length: 10 }, () => w.submit([row(), row()])))
+    expect(results.every((r) => r.accepted === 2 && r.duplicates === 0)).toBe(true)
+    expect(commits).toEqual([20])
+    await w.stop()
+  })
+
+  it('knows ids stored before a restart, without a store lookup for them or for new ids', async () => {
+    const mem = memoryStore()
+    const first = new IngestWriter(mem.store, opts, log, new Metrics())
+    const old = row()
+    await first.submit([old])
+    await first.stop()
+    const metrics = new Metrics()
+    const second = new IngestWriter(mem.store, opts, log, metrics)
+    expect(await second.submit([old, row()])).toEqual({ accepted: 1, duplicates: 1 })
+    // The filter reloaded at start holds `old` exactly, and the Bloom filter rules the new id out.
+    expect(metrics.get('trackway_dedup_store_checks_total')).toBe(0)
+    await second.stop()
+  })
+
+  it('asks the store about a key the Bloom filter may hold, and trusts its answer', async () => {
+    const mem = memoryStore()
+    const first = new IngestWriter(mem.store, opts, log, new Metrics())
+    const old = row()
+    await first.submit([old])
+    await first.stop()
+    const metrics = new Metrics()
+    const second = new IngestWriter(mem.store, { ...opts, recentIds: 0 }, log, metrics)
+    expect(await second.submit([old])).toEqual({ accepted: 0, duplicates: 1 })
+    expect(metrics.get('trackway_dedup_store_checks_total')).toBe(1)
+    await second.stop()
+  })
+
+  it('rejects every request of a failed commit and remembers none of its ids', async () => {
+    const failing = memoryStore({ failAppend: true })
+    const w = new IngestWriter(failing.store, opts, log, new Metrics())
+    const r = row()
+    await expect(w.submit([r])).rejects.toMatchObject({ statusCode: 503 })
+    await w.stop()
+    const healthy = memoryStore()
+    const w2 = new IngestWriter(healthy.store, opts, log, new Metrics())
+    expect(await w2.submit([r])).toEqual({ accepted: 1, duplicates: 0 })
+    await w2.stop()
+  })
+
+  it('answers 503 overloaded instead of queueing without bound', async () => {
+    const { store } = memoryStore()
+    const w = new IngestWriter(store, { ...opts, maxPendingEvents: 3 }, log, new Metrics())
+    const a = w.submit([row(), row(), row()])
+    await expect(w.submit([row()])).rejects.toMatchObject({ statusCode: 503, code: 'OVERLOADED' })
+    await a
+    await w.stop()
+  })
+
+  it('commits what is queued when stopped, then refuses new work', async () => {
+    const { store, stored } = memoryStore()
+    const w = new IngestWriter(store, { ...opts, groupCommitMs: 10_000 }, log, new Metrics())
+    const pending = w.submit([row(), row()])
+    await w.stop()
+    expect(await pending).toEqual({ accepted: 2, duplicates: 0 })
+    expect(stored.size).toBe(2)
+    await expect(w.submit([row()])).rejects.toMatchObject({ statusCode: 503 })
+  })
+})
