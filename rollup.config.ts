@@ -59,18 +59,18 @@ const minify = () =>
     format: { comments: false },
   })
 
-const config: RollupOptions[] = [
-  library('packages/protocol'),
-  types('packages/protocol'),
-  library('packages/sdk'),
-  types('packages/sdk'),
-  {
+const builds: [pkg: string, options: RollupOptions][] = [
+  ['protocol', library('packages/protocol')],
+  ['protocol', types('packages/protocol')],
+  ['sdk', library('packages/sdk')],
+  ['sdk', types('packages/sdk')],
+  ['sdk', {
     // The script-tag bundle: dependencies inlined, one global (`window.trackway`), minified.
     input: 'packages/sdk/src/script-tag.ts',
     output: { file: 'packages/sdk/dist/trackway.min.js', format: 'iife' },
     plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify()],
-  },
-  {
+  }],
+  ['collector', {
     input: {
       index: 'packages/collector/src/index.ts',
       cli: 'packages/collector/src/cli.ts',
@@ -79,7 +79,9 @@ const config: RollupOptions[] = [
     // The protocol package is bundled in, so the collector's dist runs without building it separately.
     external: (id) => id !== '@trackway/protocol' && externalOf('packages/collector')(id),
     plugins: [workspaceSources(), resolve({ preferBuiltins: true }), ts()],
-  },
+  }],
 ]
 
-export default config
+/** `rollup -c --environment ONLY:sdk` builds one package (comma-separate several). */
+const only = process.env.ONLY?.split(',')
+export default builds.filter(([pkg]) => !only || only.includes(pkg)).map(([, options]) => options)

@@ -12,7 +12,7 @@ import {
 } from '../errors.js'
 
 /** @fastify/error upper-cases codes; the wire carries them lower-case, as docs/errors.md lists them. */
-const OWN_CODES = new Set(HTTP_ERRORS.map((E) => new E().code))
+const OWN_CODES = new Set<string>(HTTP_ERRORS.map((E) => new E().code))
 
 /**
  * The one place that shapes errors: `{"error":{"code","message"}}` with a stable code
