@@ -12,6 +12,7 @@ import { pixelRoute } from './ingest/pixel-route.js'
 import { DailySalt } from './ingest/cookieless.js'
 import { overviewRoute } from './reports/overview-route.js'
 import { SiteRegistry } from './sites/registry.js'
+import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/types.js'
 import { IngestWriter } from './store/writer.js'
@@ -95,6 +96,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(healthRoutes)
   await app.register(batchRoute)
   await app.register(pixelRoute)
+  await app.register(siteRoutes)
   await app.register(overviewRoute)
   await app.register(staticRoutes)
 

@@ -36,7 +36,10 @@ function translate(err: FastifyError, config: { bodyErrorCode?: string } | undef
   if (err.validation) {
     const v = err.validation[0]
     if (err.validationContext === 'body') {
-      const detail = `${v?.instancePath ? v.instancePath.slice(1) + ' ' : ''}${v?.message ?? 'is invalid'}`
+      const extra = (v?.params as { additionalProperty?: string } | undefined)?.additionalProperty
+      const detail = extra
+        ? `unknown field "${extra}"`
+        : `${v?.instancePath ? `"${v.instancePath.slice(1)}" ` : ''}${v?.message ?? 'is invalid'}`
       return config?.bodyErrorCode === 'invalid_batch' ? new InvalidBatch(detail) : new InvalidBody(detail)
     }
     const p = v?.params as { missingProperty?: string; additionalProperty?: string } | undefined
