@@ -56,6 +56,7 @@ async function serve(argv: string[]): Promise<number> {
     `  sites:        ${sites.list().map((s) => `${s.id} (${s.origins.join(', ')})`).join('; ') || 'none — add one with --site id:origin'}`,
     `  admin token:  ${adminTokenGenerated || config.demo ? adminToken : '(configured)'}${adminTokenGenerated ? '  ← generated now and kept in the store' : ''}`,
     `  script tag:   <script defer src="${address}/sdk.js" data-site="SITE"></script>`,
+    `  dashboard:    ${address}/dashboard/${adminTokenGenerated || config.demo ? `#token=${adminToken}` : ''}`,
   ]
   if (config.demo) {
     lines.push(

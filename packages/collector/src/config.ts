@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
+import { demoShopDir } from './paths.js'
 
 /** A site declared at start (`--site id:origin[,origin]`). */
 export interface SiteSeed {
@@ -50,7 +50,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   adminToken: null,
   sites: [],
   demo: false,
-  demoDir: fileURLToPath(new URL('../../../examples/shop', import.meta.url)),
+  demoDir: demoShopDir(),
   bodyLimit: LIMITS.maxBodyBytes,
   maxEventAgeMs: LIMITS.defaultMaxEventAgeMs,
   groupCommitMs: 5,

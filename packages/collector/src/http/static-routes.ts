@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
 import { NotFound } from '../errors.js'
+import { dashboardDir } from '../paths.js'
 
 /** Where the built script-tag bundle lives (@trackway/sdk's `./sdk.js` export). */
 export function sdkBundlePath(): string {
@@ -14,7 +15,7 @@ export function sdkBundlePath(): string {
 /**
  * `GET /sdk.js`: the script-tag bundle, first-party (SPEC §2), with an ETag so browsers
  * revalidate cheaply and a one-hour lifetime so a new release reaches sites within the hour.
- * With `--demo`, the demo shop at `/demo/`.
+ * The dashboard at `/dashboard/`; with `--demo`, the demo shop at `/demo/`.
  */
 export const staticRoutes = fp(
   async (app: FastifyInstance) => {
@@ -38,10 +39,12 @@ export const staticRoutes = fp(
       return reply.type('application/javascript; charset=utf-8').send(b.body)
     })
 
+    // The dashboard is static; its data comes from the token-protected read API.
+    await app.register(fastifyStatic, { root: dashboardDir(), prefix: '/dashboard/', index: 'index.html' })
     if (app.trackway.config.demo) {
-      await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html' })
-      app.get('/', async (_request, reply) => reply.redirect('/demo/'))
+      await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html', decorateReply: false })
     }
+    app.get('/', async (_request, reply) => reply.redirect(app.trackway.config.demo ? '/demo/' : '/dashboard/'))
   },
   { name: 'trackway-static' },
 )
