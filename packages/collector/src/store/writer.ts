@@ -124,7 +124,12 @@ export class IngestWriter {
     if (this.flushing) return this.flushing
     this.flushing = this.flushGroup().finally(() => {
       this.flushing = null
-      if (this.pending.length > 0 && !this.stopped) this.schedule()
+      // What gathered during that commit is the next group: commit it now, not a tick later.
+      if (this.pending.length > 0 && !this.stopped) {
+        if (this.timer) clearTimeout(this.timer)
+        this.timer = null
+        void this.flush()
+      }
     })
     return this.flushing
   }
