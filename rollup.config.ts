@@ -6,10 +6,15 @@ import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { dts } from 'rollup-plugin-dts'
 
-/** Workspace packages resolve to their sources, so one build needs no built sibling. */
+/**
+ * Workspace packages resolve to their sources, so one build needs no built sibling. The protocol
+ * package declares `sideEffects: false`; resolving around node-resolve loses that, so it is restated
+ * (else importing one constant keeps the schemas' top-level `Object.entries(...).map(...)`).
+ */
 const workspaceSources = (): Plugin => ({
   name: 'trackway-workspace-sources',
-  resolveId: (id) => (id === '@trackway/protocol' ? 'packages/protocol/src/index.ts' : null),
+  resolveId: (id) =>
+    id === '@trackway/protocol' ? { id: 'packages/protocol/src/index.ts', moduleSideEffects: false } : null,
 })
 
 const pkgJson = (dir: string) => JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'))
@@ -32,11 +37,17 @@ const externalOf = (dir: string) => {
     deps.some((d) => id === d || id.startsWith(`${d}/`))
 }
 
+/** Declarations: the protocol's types are inlined (it is bundled into the JS too), so installs need no sibling. */
 const types = (dir: string): RollupOptions => ({
   input: `${dir}/src/index.ts`,
   output: { file: `${dir}/dist/index.d.ts`, format: 'es' },
-  external: externalOf(dir),
-  plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { paths: {} } })],
+  external: (id) => id !== '@trackway/protocol' && externalOf(dir)(id),
+  plugins: [
+    dts({
+      tsconfig: './tsconfig.json',
+      compilerOptions: { paths: { '@trackway/protocol': ['packages/protocol/src/index.ts'] } },
+    }),
+  ],
 })
 
 const library = (dir: string): RollupOptions => ({

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { resolveOptions, type Options } from '../src/options.js'
+
+const base = { site: 'shop', endpoint: 'https://collect.example.com/' }
+
+describe('options', () => {
+  it('fills every default and trims the endpoint', () => {
+    expect(resolveOptions(base)).toEqual({
+      site: 'shop',
+      endpoint: 'https://collect.example.com',
+      autoPageviews: true,
+      engagement: true,
+      batchSize: 20,
+      flushIntervalMs: 5000,
+      maxQueue: 1000,
+      respectDnt: true,
+      consent: 'granted',
+      cookieless: false,
+      debug: false,
+      ignoreHosts: [],
+    })
+  })
+
+  it('treats undefined as the default and freezes the result', () => {
+    const config = resolveOptions({ ...base, batchSize: undefined, autoPageviews: false })
+    expect(config.batchSize).toBe(20)
+    expect(config.autoPageviews).toBe(false)
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('clamps numbers into range', () => {
+    const config = resolveOptions({ ...base, batchSize: 5000, flushIntervalMs: 0, maxQueue: -3 })
+    expect([config.batchSize, config.flushIntervalMs, config.maxQueue]).toEqual([500, 100, 1])
+  })
+
+  it('takes anything but consent "granted" as pending', () => {
+    expect(resolveOptions({ ...base, consent: 'denied' as never }).consent).toBe('pending')
+    expect(resolveOptions({ ...base, consent: 'pending' }).consent).toBe('pending')
+  })
+
+  it('throws a TypeError without site or endpoint', () => {
+    expect(() => resolveOptions({ site: 'shop' } as Options)).toThrow(TypeError)
+    expect(() => resolveOptions({ endpoint: 'https://c' } as Options)).toThrow(/site/)
+    expect(() => resolveOptions(undefined as never)).toThrow(TypeError)
+  })
+})
