@@ -92,7 +92,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // Ingest must accept any origin at the CORS layer: which origins may send is per site and the
   // site is in the body, so the batch route checks Origin itself. Admin routes use a bearer
   // token, never cookies, so reflecting the origin grants nothing a token does not.
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400 })
+  // CORS headers go on every answer, errors included: a browser that cannot read a 4xx takes it
+  // for a network error and retries forever. Retry-After is exposed so the SDK can honour it.
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400, exposedHeaders: ['Retry-After'] })
   await app.register(healthRoutes)
   await app.register(batchRoute)
   await app.register(pixelRoute)

@@ -176,6 +176,24 @@ describe('POST /v1/batch bad input', () => {
     expect(await countEvents(path)).toBe(0)
   })
 
+  it('lets the browser read every answer, errors included (CORS), and Retry-After', async () => {
+    const evil = 'https://evil.example'
+    const denied = await post(app, { site: 'shop', events: [event()] }, { headers: { origin: evil } })
+    expect(denied.statusCode).toBe(403)
+    expect(denied.headers['access-control-allow-origin']).toBe(evil)
+    const bad = await post(app, null, { raw: '{', headers: { origin: ORIGIN } })
+    expect(bad.headers['access-control-allow-origin']).toBe(ORIGIN)
+    const ok = await post(app, { site: 'shop', events: [event()] }, { headers: { origin: ORIGIN } })
+    expect(ok.headers['access-control-expose-headers']).toMatch(/Retry-After/i)
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/batch',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    })
+    expect(preflight.statusCode).toBe(204)
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN)
+  })
+
   it('allows requests without an Origin (servers) and with an allowed one', async () => {
     expect((await post(app, { site: 'shop', events: [event()] })).statusCode).toBe(200)
     expect((await post(app, { site: 'shop', events: [event()] }, { headers: { origin: 'https://SHOP.example' } })).statusCode).toBe(200)
