@@ -32,6 +32,14 @@ describe('IdFilter', () => {
     expect(f.check('never')).toBe('new')
   })
 
+  it('evicts exactly the oldest exact keys once full (its speed is measured by npm run bench)', () => {
+    const f = new IdFilter(86_400_000, 100_000, 0)
+    for (let i = 0; i < 300_000; i++) f.add(`shop\u0000key-${i}`)
+    expect(f.check('shop\u0000key-299999')).toBe('stored')
+    expect(f.check('shop\u0000key-200000')).toBe('stored')
+    expect(f.check('shop\u0000key-199999')).toBe('maybe')
+  })
+
   it('still knows keys of the previous generation after one rotation and forgets them after two', () => {
     const f = new IdFilter(1000, 0, 0)
     f.add('old')
