@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { tempDir } from './fixtures/helpers.js'
+import { BIN, freePort, startCollector } from './fixtures/process.js'
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+
+let dir: { dir: string; cleanup: () => Promise<void> }
+beforeEach(async () => {
+  dir = await tempDir()
+})
+afterEach(async () => {
+  await dir.cleanup()
+})
+
+async function waitFor(url: string, ms = 20_000): Promise<Response> {
+  const until = Date.now() + ms
+  for (;;) {
+    try {
+      const res = await fetch(url)
+      if (res.ok) return res
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer`)
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
+describe('trackway CLI', () => {
+  it('README command 1: `npm start` serves the demo shop and dashboard and prints the admin token', async () => {
+    const port = await freePort()
+    const store = join(dir.dir, 'start.duckdb')
+    const child = spawn('npm', ['start', '--', '--port', String(port), '--store', `duckdb:${store}`], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // npm runs node as a child: signal the whole group
+    })
+    let out = ''
+    child.stdout!.on('data', (d) => (out += d))
+    const exited = new Promise((r) => child.once('exit', r))
+    try {
+      const base = `http://127.0.0.1:${port}`
+      expect(await (await waitFor(`${base}/demo/`)).text()).toContain('data-site="demo"')
+      await waitFor(`${base}/dashboard/`)
+      await expect.poll(() => out, { timeout: 5000 }).toMatch(/admin token: {2}\S{20,}/)
+      const token = /admin token: {2}(\S+)/.exec(out)![1]
+      expect(out).toContain(`${base}/demo/`)
+      const overview = await fetch(`${base}/v1/sites/demo/stats/overview`, { headers: { authorization: `Bearer ${token}` } })
+      expect(overview.status).toBe(200)
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM')
+      await exited
+    }
+  })
+
+  it('serves with the flags of SPEC §7 and keeps a generated admin token across restarts', async () => {
+    const store = `duckdb:${join(dir.dir, 'cli.duckdb')}`
+    const first = await startCollector(['--store', store, '--site', 'shop:https://shop.example'])
+    await expect.poll(() => first.output(), { timeout: 5000 }).toMatch(/generated now/)
+    const token = /admin token: {2}(\S+)/.exec(first.output())![1]!
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    const second = await startCollector(['--store', store])
+    const res = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Bearer ${token}` } })
+    expect((await res.json()).map((s: { id: string }) => s.id)).toEqual(['shop'])
+    second.child.kill('SIGTERM')
+    await second.exited
+  })
+
+  it.each([
+    [['serve', '--port', 'x'], /--port must be an integer/],
+    [['serve', '--site', 'nope'], /expected id:origin/],
+    [['serve', '--what'], /Unknown option '--what'/],
+    [['launch'], /unknown command "launch"/],
+  ])('exits 2 with a clear message for %j', (argv, message) => {
+    const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(message)
+  })
+})
