@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js'
+import { loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
 import { buildApp } from './app.js'
 import { ConfigError } from './errors.js'
 
@@ -63,6 +63,9 @@ async function serve(argv: string[]): Promise<number> {
       `  demo shop:    ${address}/demo/`,
       `  overview:     curl -H 'Authorization: Bearer ${adminToken}' '${address}/v1/sites/demo/stats/overview'`,
     )
+  }
+  if (adminToken.length < WEAK_TOKEN_LENGTH) {
+    lines.push(`  warning:      the admin token is shorter than ${WEAK_TOKEN_LENGTH} characters and easy to guess`)
   }
   console.log(lines.join('\n') + '\n')
 

@@ -43,6 +43,9 @@ export interface Config {
   logLevel: string
 }
 
+/** Below this length the CLI warns that the admin token is easy to guess. */
+export const WEAK_TOKEN_LENGTH = 16
+
 export const defaultConfig: Readonly<Config> = Object.freeze({
   port: 8787,
   host: '127.0.0.1',
@@ -100,7 +103,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   if (!/^(duckdb:|clickhouse:\/\/)/.test(c.store)) {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${c.store}"`)
   }
-  if (c.adminToken !== null && c.adminToken.length < 8) throw new ConfigError('--admin-token must be at least 8 characters')
+  if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
   int('--port', String(c.port), 0, 65535)
   int('bodyLimit', String(c.bodyLimit), 1024, 64 * 1024 * 1024)
   int('groupCommitMs', String(c.groupCommitMs), 0, 1000)

@@ -70,6 +70,15 @@ describe('trackway CLI', () => {
     await second.exited
   })
 
+  it('runs the acceptance command `trackway serve --admin-token T …` and warns that T is weak', async () => {
+    const c = await startCollector(['--store', `duckdb:${join(dir.dir, 't.duckdb')}`, '--admin-token', 'T', '--site', 'shop:https://shop.example'])
+    await expect.poll(() => c.output(), { timeout: 5000 }).toMatch(/warning: .*shorter than 16/)
+    const res = await fetch(`${c.url}/v1/sites/shop/stats/overview`, { headers: { authorization: 'Bearer T' } })
+    expect(res.status).toBe(200)
+    c.child.kill('SIGTERM')
+    expect(await c.exited).toBe(0)
+  })
+
   it.each([
     [['serve', '--port', 'x'], /--port must be an integer/],
     [['serve', '--site', 'nope'], /expected id:origin/],

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     [['--site', 'Shop!:https://a.example'], /site id/],
     [['--site', 'shop:ftp://a.example'], /http/],
     [['--site', 'a:https://a.example', '--site', 'a:https://b.example'], /twice/],
-    [['--admin-token', 'short'], /at least 8/],
+    [['--admin-token', '  '], /must not be empty/],
     [['--colour', 'red'], /colour/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => loadConfig(argv, {})).toThrow(message)
