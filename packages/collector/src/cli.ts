@@ -1,11 +1,13 @@
 import { loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
 import { buildApp } from './app.js'
 import { ConfigError } from './errors.js'
+import { parseDemoArgs, runDemo } from './demo/command.js'
 
 const USAGE = `Usage: trackway <command> [options]
 
 Commands:
-  serve     Run the collector (ingest, reports, /sdk.js)
+  serve     Run the collector (ingest, reports, /sdk.js, dashboard)
+  demo      Send weeks of realistic synthetic history to a running collector's site
   help      Show this help
 
 serve options (flag > environment variable > default):
@@ -15,11 +17,17 @@ serve options (flag > environment variable > default):
   --admin-token T          TRACKWAY_ADMIN_TOKEN   generated on first start and kept in the store
   --site id:origin[,o2]    TRACKWAY_SITES         repeatable; creates the site (USD, UTC) or updates its origins
   --demo                                          serve the demo shop at /demo/ with a "demo" site
+  --demo-persons N                                synthetic history for an empty demo site (1500; 0: none)
   --max-event-age-days N   TRACKWAY_MAX_EVENT_AGE_DAYS  30
   --body-limit BYTES       TRACKWAY_BODY_LIMIT    524288
   --country-header NAME    TRACKWAY_COUNTRY_HEADER      e.g. cf-ipcountry (trusted proxy header)
   --trust-proxy            TRACKWAY_TRUST_PROXY   take the client IP from X-Forwarded-For
   --log-level LEVEL        TRACKWAY_LOG_LEVEL     info
+
+demo options:
+  --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)
+  --days N        days of history, 1..29 (28)              --persons N   visitors (1500)
+  --seed N        the same seed gives the same history (42)
 `
 
 /** Runs the `trackway` command line; resolves with the exit code. */
@@ -29,11 +37,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command ? 0 : 2
   }
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'demo') {
     console.error(`trackway: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
   try {
+    if (command === 'demo') {
+      const run = parseDemoArgs(rest)
+      const sum = await runDemo(run)
+      console.log(`demo history for "${run.site}": ${sum.events} events in ${sum.requests} requests — ${sum.accepted} accepted, ${sum.duplicates} duplicates, ${sum.rejected} rejected`)
+      return 0
+    }
     return await serve(rest)
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -68,6 +82,14 @@ async function serve(argv: string[]): Promise<number> {
     lines.push(`  warning:      the admin token is shorter than ${WEAK_TOKEN_LENGTH} characters and easy to guess`)
   }
   console.log(lines.join('\n') + '\n')
+  if (config.demo && config.demoPersons > 0 && (await app.trackway.store.countEvents('demo')) === 0) {
+    // Fill the empty demo site with history through the real ingest endpoint, in the background.
+    const url = address.replace('0.0.0.0', '127.0.0.1')
+    runDemo({ url, site: 'demo', days: 28, persons: config.demoPersons, seed: 42 }).then(
+      (sum) => console.log(`demo site filled with ${sum.accepted} events of synthetic history (${config.demoPersons} visitors, 28 days)`),
+      (err) => app.log.error({ err }, 'filling the demo site failed'),
+    )
+  }
 
   let closing = false
   const shutdown = (signal: string) => {

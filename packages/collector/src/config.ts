@@ -25,6 +25,8 @@ export interface Config {
   demo: boolean
   /** Folder of the demo shop (default: the repository's examples/shop). */
   demoDir: string
+  /** With `--demo`: persons of synthetic history to fill an empty demo site with (`--demo-persons`; default 1500, 0: none). */
+  demoPersons: number
   /** Request body limit in bytes, also applied after gzip decompression (default 512 KiB). */
   bodyLimit: number
   /** Oldest accepted event age in ms (`--max-event-age-days`; default 30 days). */
@@ -54,6 +56,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   sites: [],
   demo: false,
   demoDir: demoShopDir(),
+  demoPersons: 1500,
   bodyLimit: LIMITS.maxBodyBytes,
   maxEventAgeMs: LIMITS.defaultMaxEventAgeMs,
   groupCommitMs: 5,
@@ -109,6 +112,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('groupCommitMs', String(c.groupCommitMs), 0, 1000)
   int('groupCommitEvents', String(c.groupCommitEvents), 1, 1_000_000)
   int('maxPendingEvents', String(c.maxPendingEvents), 1, 10_000_000)
+  int('--demo-persons', String(c.demoPersons), 0, 100_000)
   int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
   const ids = new Set<string>()
   for (const s of c.sites) {
@@ -139,6 +143,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         site: { type: 'string', multiple: true },
         demo: { type: 'boolean' },
         'demo-dir': { type: 'string' },
+        'demo-persons': { type: 'string' },
         'body-limit': { type: 'string' },
         'max-event-age-days': { type: 'string' },
         'country-header': { type: 'string' },
@@ -158,6 +163,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     sites: (values.site ?? (env.TRACKWAY_SITES ? env.TRACKWAY_SITES.split(/\s+/).filter(Boolean) : [])).map(parseSiteFlag),
     demo: values.demo,
     demoDir: values['demo-dir'],
+    demoPersons: int('--demo-persons', values['demo-persons'], 0, 100_000),
     bodyLimit: int('--body-limit', values['body-limit'] ?? env.TRACKWAY_BODY_LIMIT, 1024, 64 * 1024 * 1024),
     maxEventAgeMs: days === undefined ? undefined : days * 86_400_000,
     countryHeader: values['country-header'] ?? env.TRACKWAY_COUNTRY_HEADER,

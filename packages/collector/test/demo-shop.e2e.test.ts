@@ -16,7 +16,8 @@ describe.skipIf(!run)('demo shop in real Chromium → real collector → DuckDB'
   beforeAll(async () => {
     dir = await tempDir()
     path = join(dir.dir, 'e2e.duckdb')
-    collector = await startCollector(['--demo', '--store', `duckdb:${path}`, '--admin-token', TOKEN])
+    // No synthetic history: this test counts exactly the events its clicks send.
+    collector = await startCollector(['--demo', '--demo-persons', '0', '--store', `duckdb:${path}`, '--admin-token', TOKEN])
     browser = await launchChromium()
   })
   afterAll(async () => {

@@ -89,6 +89,8 @@ export interface Store {
   getSetting(key: string): Promise<string | null>
   setSetting(key: string, value: string): Promise<void>
   overview(site: string, range: TimeRange): Promise<Overview>
+  /** Stored events of a site, bots included. */
+  countEvents(site: string): Promise<number>
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>
   /** Flushes and closes; no call may follow. */

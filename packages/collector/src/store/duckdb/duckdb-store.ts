@@ -131,6 +131,10 @@ export class DuckDBStore implements Store {
     }
   }
 
+  async countEvents(site: string): Promise<number> {
+    return num((await this.query('SELECT count(*) AS n FROM events WHERE site = $site', { site }))[0]?.n)
+  }
+
   async ping(): Promise<void> {
     await this.query('SELECT 1')
   }
