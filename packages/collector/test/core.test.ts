@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { linkedUsers, personOf } from '../src/core/persons.js'
-import { computeOverview } from '../src/core/overview.js'
+import { derive } from '../src/core/derive.js'
+import { computeFullOverview } from '../src/core/metrics.js'
+import type { EventRow } from '../src/store/types.js'
+
+const computeOverview = (events: EventRow[], range: { fromMs: number; toMs: number }) => computeFullOverview(derive(events), range)
 import { row } from './fixtures/rows.js'
 
 const H = 3_600_000
@@ -58,7 +62,7 @@ describe('computeOverview', () => {
 
   it('excludes bots from every figure', () => {
     const events = [row({ isBot: true }), row({ isBot: true, type: 'purchase', orderId: 'x', revenue: 5 })]
-    expect(computeOverview(events, jan10)).toEqual({ visitors: 0, pageviews: 0, orders: 0, revenue: 0, signups: 0 })
+    expect(computeOverview(events, jan10)).toMatchObject({ visitors: 0, sessions: 0, pageviews: 0, orders: 0, revenue: 0, signups: 0, bounceRate: null, aov: null })
   })
 
   it('counts only events in the half-open range', () => {

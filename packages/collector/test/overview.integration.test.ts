@@ -37,7 +37,46 @@ describe('GET /v1/sites/:site/stats/overview', () => {
     })
     const res = await get(`/v1/sites/shop/stats/overview?from=${today()}&to=${today()}`)
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ from: today(), to: today(), visitors: 3, pageviews: 3, orders: 2, revenue: 52.5, signups: 1 })
+    // a: two pageviews; b (bob after signing up): pageview, signup, an order sent twice 1 ms apart; c: an order.
+    expect(res.json()).toEqual({
+      from: today(),
+      to: today(),
+      visitors: 3,
+      sessions: 3,
+      pageviews: 3,
+      bounceRate: 0,
+      pagesPerSession: 1,
+      avgSessionMs: 1 / 3,
+      conversionRate: 2 / 3,
+      orders: 2,
+      revenue: 52.5,
+      aov: 26.25,
+      cartAbandonmentRate: null,
+      checkoutCompletionRate: null,
+      signups: 1,
+    })
+  })
+
+  it('compares with the previous period of equal length, applies filters and a custom goal', async () => {
+    const ts = Date.now() - 60_000
+    await post(app, {
+      site: 'shop',
+      events: [
+        event({ anonymousId: 'a', ts, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
+        event({ anonymousId: 'a', ts: ts + 1000, type: 'custom', name: 'newsletter_signup' }),
+        event({ anonymousId: 'b', ts, referrer: 'https://www.google.com/' }),
+      ],
+    })
+    const base = `/v1/sites/shop/stats/overview?from=${today()}&to=${today()}`
+    const compared = (await get(`${base}&compare=previous`)).json()
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+    expect(compared.previous).toMatchObject({ from: yesterday, to: yesterday, visitors: 0, sessions: 0, bounceRate: null })
+    expect((await get(`${base}&channel=Email`)).json()).toMatchObject({ visitors: 1, sessions: 1, pageviews: 1 })
+    expect((await get(`${base}&channel=Organic%20Search`)).json()).toMatchObject({ visitors: 1, sessions: 1 })
+    expect((await get(`${base}&device=mobile`)).json()).toMatchObject({ visitors: 0, conversionRate: null })
+    expect((await get(`${base}&goal=custom:newsletter_signup`)).json()).toMatchObject({ conversionRate: 0.5 })
+    expect((await get(`${base}&referred=true`)).json()).toMatchObject({ visitors: 0 })
+    expect((await get(`${base}&path=/`)).json()).toMatchObject({ visitors: 2 })
   })
 
   it('defaults to the last 30 days', async () => {
@@ -78,6 +117,10 @@ describe('GET /v1/sites/:site/stats/overview', () => {
     ['from=2026-02-10&to=2026-02-01', 'from'],
     ['from=2000-01-01&to=2026-01-01', 'from'],
     ['colour=red', 'colour'],
+    ['compare=next', 'compare'],
+    ['referred=maybe', 'referred'],
+    ['path=cart', 'path'],
+    ['goal=sale', 'goal'],
   ])('answers 400 naming the parameter for %s', async (query, param) => {
     const res = await get(`/v1/sites/shop/stats/overview?${query}`)
     expect(res.statusCode).toBe(400)

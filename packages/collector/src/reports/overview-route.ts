@@ -2,54 +2,70 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { errorResponseSchema } from '@trackway/protocol'
 import { SiteNotFound } from '../errors.js'
-import { reportRange } from './range.js'
+import { previousRange, reportRange } from './range.js'
+import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
 
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
-
-export const rangeQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: date, to: date },
+const rate = { type: ['number', 'null'] } as const
+const metrics = {
+  visitors: { type: 'integer' },
+  sessions: { type: 'integer' },
+  pageviews: { type: 'integer' },
+  bounceRate: rate,
+  pagesPerSession: rate,
+  avgSessionMs: rate,
+  conversionRate: rate,
+  orders: { type: 'integer' },
+  revenue: { type: 'number' },
+  aov: rate,
+  cartAbandonmentRate: rate,
+  checkoutCompletionRate: rate,
+  signups: { type: 'integer' },
 } as const
 
-const overviewSchema = {
-  type: 'object',
-  required: ['from', 'to', 'visitors', 'pageviews', 'orders', 'revenue', 'signups'],
-  properties: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    visitors: { type: 'integer' },
-    pageviews: { type: 'integer' },
-    orders: { type: 'integer' },
-    revenue: { type: 'number' },
-    signups: { type: 'integer' },
-  },
-} as const
+const period = { type: 'object', required: ['from', 'to', ...Object.keys(metrics)], properties: { from: { type: 'string' }, to: { type: 'string' }, ...metrics } } as const
+
+type Query = CommonQuery & { compare?: 'previous'; goal?: string }
 
 /**
- * `GET /v1/sites/:site/stats/overview?from&to` — the foundation slice's report (SPEC §5–6):
- * visitors (distinct persons), pageviews, orders, revenue and signups.
+ * `GET /v1/sites/:site/stats/overview` (SPEC §5–6): every overview metric over `from`–`to` in the
+ * site's time zone, for the sessions the common filters select; `compare=previous` adds the
+ * period of equal length before it; `goal` (default purchase) drives conversionRate.
  */
 export const overviewRoute = fp(
   async (app: FastifyInstance) => {
-    app.get<{ Params: { site: string }; Querystring: { from?: string; to?: string } }>(
+    app.get<{ Params: { site: string }; Querystring: Query }>(
       '/v1/sites/:site/stats/overview',
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
           params: { type: 'object', properties: { site: { type: 'string' } } },
-          querystring: rangeQuerySchema,
-          response: { 200: overviewSchema, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { ...commonQuery, compare: { type: 'string', enum: ['previous'] }, goal: goalParam },
+          },
+          response: {
+            200: { ...period, properties: { ...period.properties, previous: period } },
+            400: errorResponseSchema,
+            401: errorResponseSchema,
+            404: errorResponseSchema,
+          },
         },
       },
       async (request) => {
         const site = app.trackway.sites.get(request.params.site)
         if (!site) throw new SiteNotFound(request.params.site)
-        const range = reportRange(request.query, site.timezone)
-        const overview = await app.trackway.store.overview(site.id, range)
-        return { from: range.from, to: range.to, ...overview }
+        const q = request.query
+        const range = reportRange(q, site.timezone)
+        const filters = filtersOf(q)
+        const goal = q.goal ?? 'purchase'
+        const { store } = app.trackway
+        const current = { from: range.from, to: range.to, ...(await store.overview(site.id, range, filters, goal)) }
+        if (q.compare !== 'previous') return current
+        const prev = previousRange(range, site.timezone)
+        return { ...current, previous: { from: prev.from, to: prev.to, ...(await store.overview(site.id, prev, filters, goal)) } }
       },
     )
   },
-  { name: 'trackway-overview', dependencies: [] },
+  { name: 'trackway-overview' },
 )

@@ -68,3 +68,13 @@ export function reportRange(
   const next = addDays(to, 1).split('-').map(Number) as [number, number, number]
   return { from, to, fromMs: startOfDay(fy, fm, fd, timeZone), toMs: startOfDay(...next, timeZone) }
 }
+
+/**
+ * The period before a range, of equal length in days (for `compare=previous`): it ends the day
+ * before `from`.
+ */
+export function previousRange(r: { from: string; to: string }, timeZone: string): TimeRange & { from: string; to: string } {
+  const days = Math.round((Date.parse(`${r.to}T00:00:00Z`) - Date.parse(`${r.from}T00:00:00Z`)) / DAY) + 1
+  const to = addDays(r.from, -1)
+  return reportRange({ from: addDays(to, -(days - 1)), to }, timeZone)
+}

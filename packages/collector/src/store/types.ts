@@ -64,13 +64,10 @@ export interface TimeRange {
   toMs: number
 }
 
-export interface Overview {
-  visitors: number
-  pageviews: number
-  orders: number
-  revenue: number
-  signups: number
-}
+export type { FullOverview as Overview } from '../core/metrics.js'
+export type { Filters } from '../core/filters.js'
+import type { FullOverview } from '../core/metrics.js'
+import type { Filters } from '../core/filters.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -88,7 +85,8 @@ export interface Store {
   upsertSite(site: Site): Promise<void>
   getSetting(key: string): Promise<string | null>
   setSetting(key: string, value: string): Promise<void>
-  overview(site: string, range: TimeRange): Promise<Overview>
+  /** SPEC §5 overview over the range for the sessions the filters select; `goal` for conversionRate. */
+  overview(site: string, range: TimeRange, filters?: Filters, goal?: string): Promise<FullOverview>
   /** Stored events of a site, bots included. */
   countEvents(site: string): Promise<number>
   /** Resolves when the store answers a trivial query. */

@@ -1,13 +1,59 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
-import type { EventKey, EventRow, Overview, Site, Store, TimeRange } from '../types.js'
+import type { EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
+import { ratio } from '../../core/metrics.js'
+import { MACROS } from './macros.js'
 import { eventKey } from '../types.js'
 import { appendRows } from './appender.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
 import { OVERVIEW_SQL } from './overview-sql.js'
+import { SESSIONS_CTE } from './sessions-sql.js'
+
+/** A derived session as the SQL computes it. */
+export interface SessionRow {
+  person: string
+  /** Id of the session's first event: with `person`, a stable session id. */
+  firstId: string
+  start: number
+  end: number
+  pageviews: number
+  channel: string
+  source: string
+  medium: string
+  campaign: string
+  referrerDomain: string | null
+  entryPage: string
+  exitPage: string | null
+  device: string
+  browser: string | null
+  os: string | null
+  country: string | null
+}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
+
+/** Named parameters of a report query: site, range, goal and every filter (NULL when absent). */
+function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
+  const custom = goal.startsWith('custom:')
+  return {
+    site,
+    from: BigInt(range.fromMs),
+    to: BigInt(range.toMs),
+    goal_type: custom ? 'custom' : goal,
+    goal_name: custom ? goal.slice(7) : null,
+    channel: f.channel ?? null,
+    source: f.source ?? null,
+    medium: f.medium ?? null,
+    campaign: f.campaign ?? null,
+    device: f.device ?? null,
+    browser: f.browser ?? null,
+    os: f.os ?? null,
+    country: f.country ?? null,
+    path: f.path ?? null,
+    referred: f.referred ?? null,
+  }
+}
 
 /**
  * The embedded DuckDB store. One process owns the file (DuckDB's rule), so the collector is
@@ -29,7 +75,7 @@ export class DuckDBStore implements Store {
     this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB' })
     this.writeConn = await this.instance.connect()
     this.adminConn = await this.instance.connect()
-    for (const sql of DDL) await this.adminConn.run(sql)
+    for (const sql of [...DDL, ...MACROS]) await this.adminConn.run(sql)
     const rows = (await this.adminConn.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
     if (rows[0]?.v === null || rows[0]?.v === undefined) {
       await this.adminConn.run('INSERT INTO schema_version VALUES ($v)', { v: SCHEMA_VERSION })
@@ -120,15 +166,52 @@ export class DuckDBStore implements Store {
     )
   }
 
-  async overview(site: string, range: TimeRange): Promise<Overview> {
-    const row = (await this.query(OVERVIEW_SQL, { site, from: BigInt(range.fromMs), to: BigInt(range.toMs) }))[0] ?? {}
+  async overview(site: string, range: TimeRange, filters: Filters = {}, goal = 'purchase'): Promise<Overview> {
+    const r = (await this.query(OVERVIEW_SQL, reportParams(site, range, filters, goal)))[0] ?? {}
+    const n = (k: string) => num(r[k])
+    const sessions = n('sessions')
+    const cartConversion = ratio(n('carts_bought'), n('carts'))
     return {
-      visitors: num(row.visitors),
-      pageviews: num(row.pageviews),
-      orders: num(row.orders),
-      revenue: num(row.revenue),
-      signups: num(row.signups),
+      visitors: n('visitors'),
+      sessions,
+      pageviews: n('pageviews'),
+      bounceRate: ratio(n('bounces'), sessions),
+      pagesPerSession: ratio(n('session_pageviews'), sessions),
+      avgSessionMs: ratio(n('length_sum'), sessions),
+      conversionRate: ratio(n('converted'), n('visitors')),
+      orders: n('orders'),
+      revenue: n('revenue'),
+      aov: ratio(n('revenue'), n('orders')),
+      cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
+      checkoutCompletionRate: ratio(n('checkouts_bought'), n('checkouts')),
+      signups: n('signups'),
     }
+  }
+
+  /** Every session of a site (SPEC §4), in start order: the derivation the reports build on. */
+  async sessionRows(site: string): Promise<SessionRow[]> {
+    const rows = await this.query(
+      `WITH ${SESSIONS_CTE} SELECT * EXCLUDE (session_no) FROM sessions ORDER BY start_t, person, first_id`,
+      { site },
+    )
+    return rows.map((r) => ({
+      person: r.person as string,
+      firstId: r.first_id as string,
+      start: num(r.start_t),
+      end: num(r.end_t),
+      pageviews: num(r.pageviews),
+      channel: r.channel as string,
+      source: r.source as string,
+      medium: r.medium as string,
+      campaign: r.campaign as string,
+      referrerDomain: (r.referrer_domain as string | null) ?? null,
+      entryPage: r.entry_page as string,
+      exitPage: (r.exit_page as string | null) ?? null,
+      device: r.device as string,
+      browser: (r.browser as string | null) ?? null,
+      os: (r.os as string | null) ?? null,
+      country: (r.country as string | null) ?? null,
+    }))
   }
 
   async countEvents(site: string): Promise<number> {

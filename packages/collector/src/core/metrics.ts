@@ -1,0 +1,126 @@
+import type { TimeRange } from '../store/types.js'
+import type { CoreEvent, Derived, Session } from './derive.js'
+import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { byTimeThenId } from './persons.js'
+
+/** The full overview of SPEC §6. Ratios are null when their divisor is 0 (SPEC §5). */
+export interface FullOverview {
+  visitors: number
+  sessions: number
+  pageviews: number
+  bounceRate: number | null
+  pagesPerSession: number | null
+  avgSessionMs: number | null
+  conversionRate: number | null
+  orders: number
+  revenue: number
+  aov: number | null
+  cartAbandonmentRate: number | null
+  checkoutCompletionRate: number | null
+  signups: number
+}
+
+/** A goal: an event type, or `custom:name` for a custom event of that name. */
+export function isGoal(e: CoreEvent, goal: string): boolean {
+  return goal.startsWith('custom:') ? e.type === 'custom' && e.name === goal.slice(7) : e.type === goal
+}
+
+export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d)
+const inRange = (t: number, r: TimeRange) => t >= r.fromMs && t < r.toMs
+
+/** Does a `b` event follow an `a` event in the session (by t, then id)? */
+function followedBy(s: Session, a: string, b: string): boolean {
+  let seenA = false
+  for (const e of s.events) {
+    if (e.type === a) seenA = true
+    else if (seenA && e.type === b) return true
+  }
+  return false
+}
+
+/** Session length: last t − first t, plus the engagement measured after the last pageview (SPEC §5). */
+export function sessionLengthMs(s: Session): number {
+  let lastPageview = -1
+  s.events.forEach((e, i) => e.type === 'pageview' && (lastPageview = i))
+  let tail = 0
+  if (lastPageview >= 0) for (const e of s.events.slice(lastPageview + 1)) if (e.type === 'engagement') tail += e.engagedMs ?? 0
+  return s.end - s.start + tail
+}
+
+/** The earliest purchase event of every order over the whole log (by t, then id). */
+export function firstPurchases(d: Derived): Map<string, { event: CoreEvent; session: Session }> {
+  const first = new Map<string, { event: CoreEvent; session: Session }>()
+  for (const session of d.sessions) {
+    for (const event of session.events) {
+      if (event.type !== 'purchase' || event.orderId === null) continue
+      const seen = first.get(event.orderId)
+      if (!seen || byTimeThenId(event, seen.event) < 0) first.set(event.orderId, { event, session })
+    }
+  }
+  return first
+}
+
+/** SPEC §5 metrics of the overview over [from, to), for the sessions the filters select. */
+export function computeFullOverview(d: Derived, range: TimeRange, filters: Filters = {}, goal = 'purchase'): FullOverview {
+  const filtered = hasFilters(filters)
+  const selected = filtered ? d.sessions.filter((s) => sessionMatches(s, filters, d)) : d.sessions
+  const visitors = new Set<string>()
+  const converted = new Set<string>()
+  const signups = new Set<string>()
+  let pageviews = 0
+  for (const s of selected) {
+    for (const e of s.events) {
+      if (!inRange(e.t, range)) continue
+      visitors.add(s.person)
+      if (e.type === 'pageview') pageviews++
+      if (e.type === 'signup') signups.add(s.person)
+      if (isGoal(e, goal)) converted.add(s.person)
+    }
+  }
+  const started = selected.filter((s) => inRange(s.start, range))
+  let bounces = 0
+  let sessionPageviews = 0
+  let lengthSum = 0
+  let carts = 0
+  let cartsBought = 0
+  let checkouts = 0
+  let checkoutsBought = 0
+  for (const s of started) {
+    const pv = s.events.filter((e) => e.type === 'pageview').length
+    sessionPageviews += pv
+    if (pv === 1 && s.events.every((e) => e.type === 'pageview' || e.type === 'engagement')) bounces++
+    lengthSum += sessionLengthMs(s)
+    if (s.events.some((e) => e.type === 'cart_add')) {
+      carts++
+      if (followedBy(s, 'cart_add', 'purchase')) cartsBought++
+    }
+    if (s.events.some((e) => e.type === 'checkout')) {
+      checkouts++
+      if (followedBy(s, 'checkout', 'purchase')) checkoutsBought++
+    }
+  }
+  const chosen = new Set(selected)
+  let orders = 0
+  let revenue = 0
+  for (const { event, session } of firstPurchases(d).values()) {
+    if (!inRange(event.t, range) || (filtered && !chosen.has(session))) continue
+    orders++
+    revenue += event.revenue ?? 0
+  }
+  const cartConversion = ratio(cartsBought, carts)
+  return {
+    visitors: visitors.size,
+    sessions: started.length,
+    pageviews,
+    bounceRate: ratio(bounces, started.length),
+    pagesPerSession: ratio(sessionPageviews, started.length),
+    avgSessionMs: ratio(lengthSum, started.length),
+    conversionRate: ratio(converted.size, visitors.size),
+    orders,
+    revenue,
+    aov: ratio(revenue, orders),
+    cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
+    checkoutCompletionRate: ratio(checkoutsBought, checkouts),
+    signups: signups.size,
+  }
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
+import { derive } from '../src/core/derive.js'
+import { computeFullOverview } from '../src/core/metrics.js'
+import type { Filters } from '../src/core/filters.js'
+import type { EventRow } from '../src/store/types.js'
+import { prng, row } from './fixtures/rows.js'
+import { demoRows } from './fixtures/demo-rows.js'
+import { tempDir } from './fixtures/helpers.js'
+
+const DAY = 86_400_000
+const MIN = 60_000
+const START = Date.UTC(2026, 0, 1)
+
+/** Hand-made edge cases of SPEC §4 with random timing around the thresholds. */
+function edgeCases(seed: number): EventRow[] {
+  const r = prng(seed)
+  const out: EventRow[] = []
+  const campaigns = [{}, { utmSource: 'news', utmMedium: 'email', utmCampaign: 'a' }, { utmSource: 'news', utmMedium: 'email', utmCampaign: 'b' }, { gclid: 'g' }, { fbclid: 'f', utmMedium: 'cpc' }]
+  const refs = [null, 'www.google.co.uk', 'l.facebook.com', 'blog.example.org', 't.co']
+  for (let p = 0; p < 150; p++) {
+    let t = START + Math.floor(r() * 10 * DAY)
+    const anon = `edge-${p}`
+    for (let i = 0; i < 12; i++) {
+      t += [0, 30 * MIN, 30 * MIN + 1, 5 * MIN, 45 * MIN][Math.floor(r() * 5)]!
+      const type = (['pageview', 'pageview', 'engagement', 'cart_add', 'checkout', 'purchase', 'identify', 'custom'] as const)[Math.floor(r() * 8)]!
+      out.push(
+        row({
+          id: `edge-${p}-${String(i).padStart(2, '0')}${r() < 0.1 ? 'z' : ''}`,
+          site: 'agree',
+          anonymousId: anon,
+          type,
+          t,
+          userId: type === 'identify' ? `u-${p % 40}` : null,
+          path: ['/', '/p/1', '/cart', '/checkout'][Math.floor(r() * 4)]!,
+          referrerDomain: i === 0 || r() < 0.2 ? refs[Math.floor(r() * refs.length)]! : null,
+          urlRef: r() < 0.05 ? 'REF1' : null,
+          referralCode: r() < 0.1 ? 'REF1' : null,
+          orderId: type === 'purchase' ? `o-${p}-${Math.floor(r() * 2)}` : null,
+          revenue: type === 'purchase' ? 10 + Math.floor(r() * 90) : null,
+          engagedMs: type === 'engagement' ? Math.floor(r() * 60_000) : null,
+          name: type === 'custom' ? 'invoice_download' : null,
+          device: r() < 0.5 ? 'mobile' : 'desktop',
+          isBot: p % 37 === 0,
+          ...campaigns[Math.floor(r() * campaigns.length)],
+        }),
+      )
+    }
+  }
+  return out
+}
+
+const close = (a: object, b: object) => {
+  for (const [k, v] of Object.entries(b)) {
+    const x = (a as Record<string, unknown>)[k]
+    if (typeof v === 'number' && typeof x === 'number') expect(x, k).toBeCloseTo(v, 6)
+    else expect(x, k).toEqual(v)
+  }
+}
+
+describe.each([
+  ['the demo history', () => demoRows('agree', 400, 11), Date.UTC(2026, 10, 1)],
+  ['hand-made edge cases', () => edgeCases(5), START],
+])('sessions and overview: pure functions and DuckDB SQL agree on %s', (_name, make, t0) => {
+  let store: DuckDBStore
+  let cleanup: () => Promise<void>
+  const events = make()
+  const derived = derive(events)
+
+  beforeAll(async () => {
+    const d = await tempDir()
+    cleanup = d.cleanup
+    store = new DuckDBStore(join(d.dir, 'agree.duckdb'))
+    await store.init()
+    await store.appendEvents(events)
+  })
+  afterAll(async () => {
+    await store.close()
+    await cleanup()
+  })
+
+  it('derives the same sessions with the same attributes', async () => {
+    const sql = await store.sessionRows('agree')
+    const pure = derived.sessions.map((s) => ({
+      person: s.person,
+      firstId: s.events[0]!.id,
+      start: s.start,
+      end: s.end,
+      pageviews: s.events.filter((e) => e.type === 'pageview').length,
+      channel: s.channel,
+      source: s.source,
+      medium: s.medium,
+      campaign: s.campaign,
+      referrerDomain: s.referrerDomain,
+      entryPage: s.entryPage,
+      exitPage: s.exitPage,
+      device: s.device,
+      browser: s.browser,
+      os: s.os,
+      country: s.country,
+    }))
+    const key = (s: { start: number; person: string; firstId: string }) => `${String(s.start).padStart(16, '0')}\u0000${s.person}\u0000${s.firstId}`
+    const order = (a: Parameters<typeof key>[0], b: Parameters<typeof key>[0]) => (key(a) < key(b) ? -1 : 1)
+    expect(sql.sort(order)).toEqual(pure.sort(order))
+    expect(new Set(pure.map((s) => s.channel)).size).toBeGreaterThan(5)
+  })
+
+  const filters: Filters[] = [
+    {},
+    { channel: 'Organic Search' },
+    { device: 'mobile' },
+    { path: '/demo/cart.html' },
+    { path: '/cart' },
+    { referred: true },
+    { referred: false },
+    { source: 'newsletter', medium: 'email' },
+  ]
+  it.each(filters)('computes the same overview with filters %o', async (f) => {
+    for (const [fromMs, toMs] of [
+      [t0 - 40 * DAY, t0 + 40 * DAY],
+      [t0 + 3 * DAY, t0 + 10 * DAY],
+      [t0 + 5 * DAY, t0 + 6 * DAY],
+    ] as const) {
+      for (const goal of ['purchase', 'custom:invoice_download']) {
+        const range = { fromMs, toMs }
+        close(await store.overview('agree', range, f, goal), computeFullOverview(derived, range, f, goal))
+      }
+    }
+  })
+})
