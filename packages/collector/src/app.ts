@@ -11,6 +11,7 @@ import { batchRoute } from './ingest/batch-route.js'
 import { pixelRoute } from './ingest/pixel-route.js'
 import { DailySalt } from './ingest/cookieless.js'
 import { overviewRoute } from './reports/overview-route.js'
+import { journeyRoutes } from './reports/journey-route.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
@@ -100,6 +101,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(pixelRoute)
   await app.register(siteRoutes)
   await app.register(overviewRoute)
+  await app.register(journeyRoutes)
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))

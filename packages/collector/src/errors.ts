@@ -23,6 +23,7 @@ export const Unauthorized = createError('unauthorized', 'A valid admin token is 
 export const InvalidParameter = createError('invalid_parameter', 'Invalid parameter "%s": %s', 400)
 export const InvalidBody = createError('invalid_body', 'Invalid request body: %s', 400)
 export const SiteNotFound = createError('site_not_found', 'Site "%s" not found', 404)
+export const PersonNotFound = createError('person_not_found', 'No events of person "%s" on site "%s"', 404)
 export const NotFound = createError('not_found', 'Route %s %s not found', 404)
 export const Overloaded = createError('overloaded', 'The collector is overloaded; retry after %s s', 503)
 export const StoreUnavailable = createError('store_unavailable', 'The store did not commit: %s', 503)
@@ -55,6 +56,7 @@ export const HTTP_ERRORS = [
   InvalidParameter,
   InvalidBody,
   SiteNotFound,
+  PersonNotFound,
   NotFound,
   Overloaded,
   StoreUnavailable,

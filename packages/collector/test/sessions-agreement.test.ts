@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { derive } from '../src/core/derive.js'
-import { computeFullOverview } from '../src/core/metrics.js'
+import { computeFullOverview, computeRealtime } from '../src/core/metrics.js'
+import { journeyOf, resolvePerson } from '../src/core/journey.js'
 import type { Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -104,6 +105,22 @@ describe.each([
     const order = (a: Parameters<typeof key>[0], b: Parameters<typeof key>[0]) => (key(a) < key(b) ? -1 : 1)
     expect(sql.sort(order)).toEqual(pure.sort(order))
     expect(new Set(pure.map((s) => s.channel)).size).toBeGreaterThan(5)
+  })
+
+  it('resolves ids to persons and builds the same journeys', async () => {
+    const ids = [...new Set(events.filter((_, i) => i % Math.ceil(events.length / 15) === 0).flatMap((e) => [e.anonymousId, e.userId]).filter((x): x is string => !!x))]
+    expect(ids.length).toBeGreaterThan(10)
+    for (const id of [...ids, 'nobody-at-all']) {
+      const person = resolvePerson(derived, id, events)
+      expect(await store.resolvePerson('agree', id), id).toBe(person)
+      if (person !== null) expect(await store.journey('agree', person)).toEqual(journeyOf(derived, person))
+    }
+  })
+
+  it('counts the same realtime visitors', async () => {
+    for (const now of [t0 + 5 * 86_400_000, t0 + 9.5 * 86_400_000]) {
+      for (const f of [{}, { device: 'mobile' }]) expect(await store.realtime('agree', now, f)).toBe(computeRealtime(derived, now, f))
+    }
   })
 
   const filters: Filters[] = [

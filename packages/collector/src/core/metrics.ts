@@ -124,3 +124,16 @@ export function computeFullOverview(d: Derived, range: TimeRange, filters: Filte
     signups: signups.size,
   }
 }
+
+/** Realtime window of SPEC §6: visitors in the last 5 minutes. */
+export const REALTIME_WINDOW_MS = 5 * 60 * 1000
+
+/** Distinct persons with an event in the last 5 minutes, in the sessions the filters select. */
+export function computeRealtime(d: Derived, now: number, filters: Filters = {}): number {
+  const persons = new Set<string>()
+  for (const s of d.sessions) {
+    if (s.end < now - REALTIME_WINDOW_MS || (hasFilters(filters) && !sessionMatches(s, filters, d))) continue
+    if (s.events.some((e) => e.t >= now - REALTIME_WINDOW_MS)) persons.add(s.person)
+  }
+  return persons.size
+}

@@ -68,6 +68,7 @@ export type { FullOverview as Overview } from '../core/metrics.js'
 export type { Filters } from '../core/filters.js'
 import type { FullOverview } from '../core/metrics.js'
 import type { Filters } from '../core/filters.js'
+import type { Journey } from '../core/journey.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -87,6 +88,12 @@ export interface Store {
   setSetting(key: string, value: string): Promise<void>
   /** SPEC §5 overview over the range for the sessions the filters select; `goal` for conversionRate. */
   overview(site: string, range: TimeRange, filters?: Filters, goal?: string): Promise<FullOverview>
+  /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
+  realtime(site: string, now: number, filters?: Filters): Promise<number>
+  /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */
+  resolvePerson(site: string, id: string): Promise<string | null>
+  /** All sessions of a person in time order, with pages, events and conversions (SPEC §4). */
+  journey(site: string, person: string): Promise<Journey>
   /** Stored events of a site, bots included. */
   countEvents(site: string): Promise<number>
   /** Resolves when the store answers a trivial query. */

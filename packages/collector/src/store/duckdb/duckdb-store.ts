@@ -7,7 +7,10 @@ import { MACROS } from './macros.js'
 import { eventKey } from '../types.js'
 import { appendRows } from './appender.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
-import { OVERVIEW_SQL } from './overview-sql.js'
+import { OVERVIEW_SQL, REALTIME_SQL } from './overview-sql.js'
+import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
+import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
+import type { Journey, JourneySession } from '../../core/journey.js'
 import { SESSIONS_CTE } from './sessions-sql.js'
 
 /** A derived session as the SQL computes it. */
@@ -33,15 +36,10 @@ export interface SessionRow {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
 
-/** Named parameters of a report query: site, range, goal and every filter (NULL when absent). */
-function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
-  const custom = goal.startsWith('custom:')
+/** Named parameters of the common filters: every one bound, NULL when absent. */
+function filterParams(site: string, f: Filters): Record<string, DuckDBValue> {
   return {
     site,
-    from: BigInt(range.fromMs),
-    to: BigInt(range.toMs),
-    goal_type: custom ? 'custom' : goal,
-    goal_name: custom ? goal.slice(7) : null,
     channel: f.channel ?? null,
     source: f.source ?? null,
     medium: f.medium ?? null,
@@ -52,6 +50,18 @@ function reportParams(site: string, range: TimeRange, f: Filters, goal: string):
     country: f.country ?? null,
     path: f.path ?? null,
     referred: f.referred ?? null,
+  }
+}
+
+/** Named parameters of a report query: filters, range and goal (`custom:name` splits in two). */
+function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
+  const custom = goal.startsWith('custom:')
+  return {
+    ...filterParams(site, f),
+    from: BigInt(range.fromMs),
+    to: BigInt(range.toMs),
+    goal_type: custom ? 'custom' : goal,
+    goal_name: custom ? goal.slice(7) : null,
   }
 }
 
@@ -212,6 +222,58 @@ export class DuckDBStore implements Store {
       os: (r.os as string | null) ?? null,
       country: (r.country as string | null) ?? null,
     }))
+  }
+
+  async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
+    const params = { ...filterParams(site, filters), since: BigInt(now - REALTIME_WINDOW_MS) }
+    return num((await this.query(REALTIME_SQL, params))[0]?.visitors)
+  }
+
+  async resolvePerson(site: string, id: string): Promise<string | null> {
+    return ((await this.query(RESOLVE_PERSON_SQL, { site, id }))[0]?.person as string | null | undefined) ?? null
+  }
+
+  async journey(site: string, person: string): Promise<Journey> {
+    const sessions: JourneySession[] = []
+    let current = null as { no: number; s: JourneySession } | null
+    for (const r of await this.query(JOURNEY_SQL, { site, person })) {
+      const no = num(r.session_no)
+      if (current?.no !== no) {
+        current = {
+          no,
+          s: {
+            start: num(r.start_t),
+            end: num(r.end_t),
+            channel: r.channel as string,
+            source: r.source as string,
+            medium: r.medium as string,
+            campaign: r.campaign as string,
+            entryPage: r.entry_page as string,
+            exitPage: (r.exit_page as string | null) ?? null,
+            device: r.device as string,
+            pages: [],
+            conversions: [],
+            events: [],
+          },
+        }
+        sessions.push(current.s)
+      }
+      const e = {
+        id: r.id as string,
+        type: r.type as string,
+        t: num(r.t),
+        path: r.path as string,
+        name: (r.name as string | null) ?? null,
+        orderId: (r.order_id as string | null) ?? null,
+        revenue: r.revenue === null || r.revenue === undefined ? null : Number(r.revenue),
+      }
+      current.s.events.push(e)
+      if (e.type === 'pageview') current.s.pages.push(e.path)
+      if ((e.type === 'purchase' && r.first_purchase) || e.type === 'signup') {
+        current.s.conversions.push({ type: e.type as 'purchase' | 'signup', t: e.t, orderId: e.orderId, revenue: e.revenue })
+      }
+    }
+    return { personId: person, sessions }
   }
 
   async countEvents(site: string): Promise<number> {

@@ -75,3 +75,9 @@ SELECT
   (SELECT coalesce(sum(revenue), 0) FROM orders) AS revenue,
   (SELECT count(DISTINCT person) FROM inr WHERE type = 'signup') AS signups
 `
+
+/** Visitors with an event since $since in the selected sessions (core/metrics.ts computeRealtime). */
+export const REALTIME_SQL = `
+WITH ${SESSIONS_CTE},
+${SELECTED_SESSIONS_CTE}
+SELECT count(DISTINCT person) AS visitors FROM sev WHERE t >= $since`

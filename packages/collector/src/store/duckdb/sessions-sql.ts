@@ -10,10 +10,11 @@
  * pageview carrying campaign parameters starts a session when its parameters differ from those
  * of the session's first event. That first event's parameters are the ones of the previous
  * campaign pageview of the segment (each either continued or started the current session), or
- * else of the segment's first event — so plain window functions suffice. core/sessions.ts is the
+ * else of the segment's first event — so plain window functions suffice. A person's sessions
+ * depend on their events only, so `onePerson` ($person) filters before the window functions. core/sessions.ts is the
  * reference; test/sessions-agreement.test.ts requires both to agree.
  */
-export const SESSIONS_CTE = `
+export const sessionsCte = (onePerson = false) => `
 ev AS (
   SELECT * FROM events WHERE site = $site AND NOT is_bot
 ),
@@ -27,7 +28,8 @@ p0 AS (
     concat_ws(chr(1), coalesce(utm_source, ''), coalesce(utm_medium, ''), coalesce(utm_campaign, ''), coalesce(utm_term, ''),
       coalesce(utm_content, ''), coalesce(utm_id, ''), coalesce(gclid, ''), coalesce(fbclid, ''), coalesce(msclkid, '')) AS ckey,
     type = 'pageview' AND coalesce(utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid) IS NOT NULL AS cpv
-  FROM ev LEFT JOIN links USING (anonymous_id)
+  FROM ev LEFT JOIN links USING (anonymous_id)${onePerson ? `
+  WHERE coalesce(ev.user_id, links.linked_user, ev.anonymous_id) = $person` : ''}
 ),
 p1 AS (
   SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY person ORDER BY t, id) <= 1800000 THEN 0 ELSE 1 END AS gap_start
@@ -75,3 +77,6 @@ person_refs AS (
   FROM pe WHERE referral_code IS NOT NULL AND type <> 'referral_invite'
   GROUP BY person
 )`
+
+/** Every person's sessions. */
+export const SESSIONS_CTE = sessionsCte()
