@@ -12,6 +12,7 @@ import { pixelRoute } from './ingest/pixel-route.js'
 import { DailySalt } from './ingest/cookieless.js'
 import { overviewRoute } from './reports/overview-route.js'
 import { journeyRoutes } from './reports/journey-route.js'
+import { breakdownRoute } from './reports/breakdown-route.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
@@ -102,6 +103,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(siteRoutes)
   await app.register(overviewRoute)
   await app.register(journeyRoutes)
+  await app.register(breakdownRoute)
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))

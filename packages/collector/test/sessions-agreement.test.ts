@@ -4,6 +4,7 @@ import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { derive } from '../src/core/derive.js'
 import { computeFullOverview, computeRealtime } from '../src/core/metrics.js'
 import { journeyOf, resolvePerson } from '../src/core/journey.js'
+import { computeBreakdown, DIMENSIONS } from '../src/core/breakdown.js'
 import type { Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -115,6 +116,16 @@ describe.each([
       expect(await store.resolvePerson('agree', id), id).toBe(person)
       if (person !== null) expect(await store.journey('agree', person)).toEqual(journeyOf(derived, person))
     }
+  })
+
+  it.each(DIMENSIONS)('computes the same breakdown by %s', async (dimension) => {
+    const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
+    for (const [f, goal, limit] of [[{}, 'purchase', 100], [{ device: 'desktop' }, 'custom:invoice_download', 5]] as const) {
+      const sql = await store.breakdown('agree', range, dimension, f, goal, limit)
+      const pure = computeBreakdown(derived, range, dimension, f, goal, limit)
+      expect(sql.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) }))).toEqual(pure.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) })))
+    }
+    expect(computeBreakdown(derived, range, dimension).length).toBeGreaterThan(0)
   })
 
   it('counts the same realtime visitors', async () => {

@@ -69,6 +69,7 @@ export type { Filters } from '../core/filters.js'
 import type { FullOverview } from '../core/metrics.js'
 import type { Filters } from '../core/filters.js'
 import type { Journey } from '../core/journey.js'
+import type { BreakdownRow, Dimension } from '../core/breakdown.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -88,6 +89,8 @@ export interface Store {
   setSetting(key: string, value: string): Promise<void>
   /** SPEC §5 overview over the range for the sessions the filters select; `goal` for conversionRate. */
   overview(site: string, range: TimeRange, filters?: Filters, goal?: string): Promise<FullOverview>
+  /** SPEC §5 breakdown by a dimension, sorted by visitors then value, at most `limit` rows. */
+  breakdown(site: string, range: TimeRange, dimension: Dimension, filters?: Filters, goal?: string, limit?: number): Promise<BreakdownRow[]>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -10,6 +10,8 @@ import { DDL, SCHEMA_VERSION } from './schema.js'
 import { OVERVIEW_SQL, REALTIME_SQL } from './overview-sql.js'
 import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
+import { breakdownSql } from './breakdown-sql.js'
+import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey, JourneySession } from '../../core/journey.js'
 import { SESSIONS_CTE } from './sessions-sql.js'
 
@@ -221,6 +223,17 @@ export class DuckDBStore implements Store {
       browser: (r.browser as string | null) ?? null,
       os: (r.os as string | null) ?? null,
       country: (r.country as string | null) ?? null,
+    }))
+  }
+
+  async breakdown(site: string, range: TimeRange, dimension: Dimension, filters: Filters = {}, goal = 'purchase', limit = 100): Promise<BreakdownRow[]> {
+    const rows = await this.query(breakdownSql(dimension), { ...reportParams(site, range, filters, goal), limit: BigInt(limit) })
+    return rows.map((r) => ({
+      value: (r.value as string | null) ?? null,
+      visitors: num(r.visitors),
+      sessions: num(r.sessions),
+      conversions: num(r.conversions),
+      revenue: num(r.revenue),
     }))
   }
 
