@@ -128,6 +128,13 @@ describe.each([
     expect(computeBreakdown(derived, range, dimension).length).toBeGreaterThan(0)
   })
 
+  it('computes the same overview per time-series bucket', async () => {
+    const buckets = Array.from({ length: 12 }, (_, i) => ({ label: `b${i}`, fromMs: t0 + i * 2 * DAY, toMs: t0 + (i + 1) * 2 * DAY }))
+    const rows = await store.overviewBuckets('agree', buckets, { channel: 'Direct' }, 'purchase')
+    expect(rows.map((r) => r.label)).toEqual(buckets.map((b) => b.label))
+    rows.forEach((r, i) => close(r.overview, computeFullOverview(derived, buckets[i]!, { channel: 'Direct' })))
+  })
+
   it('counts the same realtime visitors', async () => {
     for (const now of [t0 + 5 * 86_400_000, t0 + 9.5 * 86_400_000]) {
       for (const f of [{}, { device: 'mobile' }]) expect(await store.realtime('agree', now, f)).toBe(computeRealtime(derived, now, f))

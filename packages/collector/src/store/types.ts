@@ -64,6 +64,11 @@ export interface TimeRange {
   toMs: number
 }
 
+/** A time-series bucket: a range and its label (its local start, e.g. 2026-01-05). */
+export interface Bucket extends TimeRange {
+  label: string
+}
+
 export type { FullOverview as Overview } from '../core/metrics.js'
 export type { Filters } from '../core/filters.js'
 import type { FullOverview } from '../core/metrics.js'
@@ -89,6 +94,8 @@ export interface Store {
   setSetting(key: string, value: string): Promise<void>
   /** SPEC §5 overview over the range for the sessions the filters select; `goal` for conversionRate. */
   overview(site: string, range: TimeRange, filters?: Filters, goal?: string): Promise<FullOverview>
+  /** The overview of each bucket, in bucket order (SPEC §6 timeseries). */
+  overviewBuckets(site: string, buckets: readonly Bucket[], filters?: Filters, goal?: string): Promise<{ label: string; overview: FullOverview }[]>
   /** SPEC §5 breakdown by a dimension, sorted by visitors then value, at most `limit` rows. */
   breakdown(site: string, range: TimeRange, dimension: Dimension, filters?: Filters, goal?: string, limit?: number): Promise<BreakdownRow[]>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */

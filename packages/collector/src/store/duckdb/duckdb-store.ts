@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
-import type { EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
+import type { Bucket, EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
 import { ratio } from '../../core/metrics.js'
 import { MACROS } from './macros.js'
 import { eventKey } from '../types.js'
 import { appendRows } from './appender.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
-import { OVERVIEW_SQL, REALTIME_SQL } from './overview-sql.js'
+import { OVERVIEW_BUCKETS_SQL, REALTIME_SQL } from './overview-sql.js'
 import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
@@ -55,16 +55,15 @@ function filterParams(site: string, f: Filters): Record<string, DuckDBValue> {
   }
 }
 
-/** Named parameters of a report query: filters, range and goal (`custom:name` splits in two). */
-function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
+/** Named parameters of a goal: an event type, or `custom:name` as type and name. */
+function goalParams(goal: string): Record<string, DuckDBValue> {
   const custom = goal.startsWith('custom:')
-  return {
-    ...filterParams(site, f),
-    from: BigInt(range.fromMs),
-    to: BigInt(range.toMs),
-    goal_type: custom ? 'custom' : goal,
-    goal_name: custom ? goal.slice(7) : null,
-  }
+  return { goal_type: custom ? 'custom' : goal, goal_name: custom ? goal.slice(7) : null }
+}
+
+/** Named parameters of a report query over one range: filters, range and goal. */
+function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
+  return { ...filterParams(site, f), ...goalParams(goal), from: BigInt(range.fromMs), to: BigInt(range.toMs) }
 }
 
 /**
@@ -179,25 +178,41 @@ export class DuckDBStore implements Store {
   }
 
   async overview(site: string, range: TimeRange, filters: Filters = {}, goal = 'purchase'): Promise<Overview> {
-    const r = (await this.query(OVERVIEW_SQL, reportParams(site, range, filters, goal)))[0] ?? {}
-    const n = (k: string) => num(r[k])
-    const sessions = n('sessions')
-    const cartConversion = ratio(n('carts_bought'), n('carts'))
-    return {
-      visitors: n('visitors'),
-      sessions,
-      pageviews: n('pageviews'),
-      bounceRate: ratio(n('bounces'), sessions),
-      pagesPerSession: ratio(n('session_pageviews'), sessions),
-      avgSessionMs: ratio(n('length_sum'), sessions),
-      conversionRate: ratio(n('converted'), n('visitors')),
-      orders: n('orders'),
-      revenue: n('revenue'),
-      aov: ratio(n('revenue'), n('orders')),
-      cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
-      checkoutCompletionRate: ratio(n('checkouts_bought'), n('checkouts')),
-      signups: n('signups'),
-    }
+    const [only] = await this.overviewBuckets(site, [{ label: '', ...range }], filters, goal)
+    return only!.overview
+  }
+
+  async overviewBuckets(site: string, buckets: readonly Bucket[], filters: Filters = {}, goal = 'purchase'): Promise<{ label: string; overview: Overview }[]> {
+    const rows = await this.query(OVERVIEW_BUCKETS_SQL, {
+      ...filterParams(site, filters),
+      ...goalParams(goal),
+      labels: listValue(buckets.map((b) => b.label)),
+      starts: listValue(buckets.map((b) => BigInt(b.fromMs))),
+      ends: listValue(buckets.map((b) => BigInt(b.toMs))),
+    })
+    return rows.map((r) => {
+      const n = (k: string) => num(r[k])
+      const sessions = n('sessions')
+      const cartConversion = ratio(n('carts_bought'), n('carts'))
+      return {
+        label: r.label as string,
+        overview: {
+          visitors: n('visitors'),
+          sessions,
+          pageviews: n('pageviews'),
+          bounceRate: ratio(n('bounces'), sessions),
+          pagesPerSession: ratio(n('session_pageviews'), sessions),
+          avgSessionMs: ratio(n('length_sum'), sessions),
+          conversionRate: ratio(n('converted'), n('visitors')),
+          orders: n('orders'),
+          revenue: n('revenue'),
+          aov: ratio(n('revenue'), n('orders')),
+          cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
+          checkoutCompletionRate: ratio(n('checkouts_bought'), n('checkouts')),
+          signups: n('signups'),
+        },
+      }
+    })
   }
 
   /** Every session of a site (SPEC §4), in start order: the derivation the reports build on. */

@@ -25,29 +25,58 @@ sev AS (
 )`
 
 /**
- * The overview of SPEC §5–6 over [$from, $to): core/metrics.ts is the reference
- * (test/sessions-agreement.test.ts). Goal: $goal_type, and $goal_name for `custom:name`.
+ * The overview of SPEC §5–6 per bucket: one row of raw counts per bucket [start, end) given as
+ * parallel lists $starts, $ends, $labels (the overview is the one-bucket case). core/metrics.ts
+ * is the reference (test/sessions-agreement.test.ts). Goal: $goal_type, and $goal_name for
+ * `custom:name`. A session belongs to the bucket of its first event; an order to the bucket of
+ * its earliest purchase event.
  */
-export const OVERVIEW_SQL = `
+export const OVERVIEW_BUCKETS_SQL = `
 WITH ${SESSIONS_CTE},
 ${SELECTED_SESSIONS_CTE},
-inr AS (SELECT * FROM sev WHERE t >= $from AND t < $to),
-started AS (SELECT * FROM sel WHERE start_t >= $from AND start_t < $to),
+buckets AS (
+  SELECT unnest($labels::VARCHAR[]) AS label, unnest($starts::BIGINT[]) AS b_start, unnest($ends::BIGINT[]) AS b_end
+),
+inr AS (
+  SELECT b.label, sev.* FROM sev JOIN buckets b ON sev.t >= b.b_start AND sev.t < b.b_end
+),
+started AS (
+  SELECT b.label, sel.* FROM sel JOIN buckets b ON sel.start_t >= b.b_start AND sel.start_t < b.b_end
+),
 sagg AS (
-  SELECT person, session_no,
-    count(*) FILTER (WHERE type NOT IN ('pageview', 'engagement')) AS others,
-    max(person_seq) FILTER (WHERE type = 'pageview') AS last_pv,
-    min(person_seq) FILTER (WHERE type = 'cart_add') AS first_cart,
-    min(person_seq) FILTER (WHERE type = 'checkout') AS first_checkout,
-    max(person_seq) FILTER (WHERE type = 'purchase') AS last_purchase
-  FROM sev JOIN started USING (person, session_no)
-  GROUP BY person, session_no
+  SELECT st.label, st.person, st.session_no, st.pageviews, st.end_t - st.start_t AS span,
+    count(*) FILTER (WHERE e.type NOT IN ('pageview', 'engagement')) AS others,
+    max(e.person_seq) FILTER (WHERE e.type = 'pageview') AS last_pv,
+    min(e.person_seq) FILTER (WHERE e.type = 'cart_add') AS first_cart,
+    min(e.person_seq) FILTER (WHERE e.type = 'checkout') AS first_checkout,
+    max(e.person_seq) FILTER (WHERE e.type = 'purchase') AS last_purchase
+  FROM started st JOIN sev e USING (person, session_no)
+  GROUP BY st.label, st.person, st.session_no, st.pageviews, st.end_t, st.start_t
 ),
 tails AS (
-  SELECT e.person, e.session_no, sum(e.engaged_ms) AS tail
+  SELECT a.label, a.person, a.session_no, sum(e.engaged_ms) AS tail
   FROM sev e JOIN sagg a USING (person, session_no)
   WHERE e.type = 'engagement' AND e.person_seq > a.last_pv
-  GROUP BY e.person, e.session_no
+  GROUP BY a.label, a.person, a.session_no
+),
+session_stats AS (
+  SELECT a.label, count(*) AS sessions,
+    count(*) FILTER (WHERE a.pageviews = 1 AND a.others = 0) AS bounces,
+    sum(a.pageviews) AS session_pageviews,
+    sum(a.span + coalesce(tl.tail, 0)) AS length_sum,
+    count(*) FILTER (WHERE a.first_cart IS NOT NULL) AS carts,
+    count(*) FILTER (WHERE a.first_cart < a.last_purchase) AS carts_bought,
+    count(*) FILTER (WHERE a.first_checkout IS NOT NULL) AS checkouts,
+    count(*) FILTER (WHERE a.first_checkout < a.last_purchase) AS checkouts_bought
+  FROM sagg a LEFT JOIN tails tl USING (label, person, session_no)
+  GROUP BY a.label
+),
+event_stats AS (
+  SELECT label, count(DISTINCT person) AS visitors,
+    count(*) FILTER (WHERE type = 'pageview') AS pageviews,
+    count(DISTINCT person) FILTER (WHERE type = $goal_type AND ($goal_name::VARCHAR IS NULL OR name = $goal_name)) AS converted,
+    count(DISTINCT person) FILTER (WHERE type = 'signup') AS signups
+  FROM inr GROUP BY label
 ),
 first_purchases AS (
   SELECT order_id, arg_min(revenue, (t, id)) AS revenue, min(t) AS first_t,
@@ -55,25 +84,19 @@ first_purchases AS (
   FROM pe WHERE type = 'purchase' AND order_id IS NOT NULL
   GROUP BY order_id
 ),
-orders AS (
-  SELECT f.* FROM first_purchases f JOIN sel USING (person, session_no)
-  WHERE f.first_t >= $from AND f.first_t < $to
+order_stats AS (
+  SELECT b.label, count(*) AS orders, sum(f.revenue) AS revenue
+  FROM first_purchases f JOIN sel USING (person, session_no)
+  JOIN buckets b ON f.first_t >= b.b_start AND f.first_t < b.b_end
+  GROUP BY b.label
 )
-SELECT
-  (SELECT count(DISTINCT person) FROM inr) AS visitors,
-  (SELECT count(*) FROM started) AS sessions,
-  (SELECT count(*) FROM inr WHERE type = 'pageview') AS pageviews,
-  (SELECT count(*) FROM started s JOIN sagg a USING (person, session_no) WHERE s.pageviews = 1 AND a.others = 0) AS bounces,
-  (SELECT coalesce(sum(pageviews), 0) FROM started) AS session_pageviews,
-  (SELECT coalesce(sum(s.end_t - s.start_t + coalesce(tl.tail, 0)), 0) FROM started s LEFT JOIN tails tl USING (person, session_no)) AS length_sum,
-  (SELECT count(DISTINCT person) FROM inr WHERE type = $goal_type AND ($goal_name::VARCHAR IS NULL OR name = $goal_name)) AS converted,
-  (SELECT count(*) FROM sagg WHERE first_cart IS NOT NULL) AS carts,
-  (SELECT count(*) FROM sagg WHERE first_cart < last_purchase) AS carts_bought,
-  (SELECT count(*) FROM sagg WHERE first_checkout IS NOT NULL) AS checkouts,
-  (SELECT count(*) FROM sagg WHERE first_checkout < last_purchase) AS checkouts_bought,
-  (SELECT count(*) FROM orders) AS orders,
-  (SELECT coalesce(sum(revenue), 0) FROM orders) AS revenue,
-  (SELECT count(DISTINCT person) FROM inr WHERE type = 'signup') AS signups
+SELECT b.label, b.b_start, es.visitors, ss.sessions, es.pageviews, ss.bounces, ss.session_pageviews, ss.length_sum,
+  es.converted, ss.carts, ss.carts_bought, ss.checkouts, ss.checkouts_bought, os.orders, os.revenue, es.signups
+FROM buckets b
+LEFT JOIN event_stats es USING (label)
+LEFT JOIN session_stats ss USING (label)
+LEFT JOIN order_stats os USING (label)
+ORDER BY b.b_start
 `
 
 /** Visitors with an event since $since in the selected sessions (core/metrics.ts computeRealtime). */
