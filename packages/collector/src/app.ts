@@ -14,6 +14,7 @@ import { overviewRoute } from './reports/overview-route.js'
 import { journeyRoutes } from './reports/journey-route.js'
 import { breakdownRoute } from './reports/breakdown-route.js'
 import { timeseriesRoute } from './reports/timeseries-route.js'
+import { funnelRoute } from './reports/funnel-route.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
@@ -106,6 +107,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(journeyRoutes)
   await app.register(breakdownRoute)
   await app.register(timeseriesRoute)
+  await app.register(funnelRoute)
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))

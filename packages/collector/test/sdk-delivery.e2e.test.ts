@@ -55,8 +55,10 @@ const uplinkProxy = async () => {
       const drop = () => req.socket.destroy()
       return state.mode == 'down' ? drop() : void setTimeout(drop, 3000)
     }
+    // One connection per request: an idle keep-alive connection would hold up the collector's SIGTERM drain.
+    const { 'proxy-connection': _, connection: __, ...headers } = req.headers
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers, agent: false },
       (answer) => {
         res.writeHead(answer.statusCode!, answer.headers)
         answer.pipe(res)
@@ -66,7 +68,7 @@ const uplinkProxy = async () => {
     req.pipe(upstream)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { state, server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) }
+  return { state, server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => (server.close(r), server.closeAllConnections())) }
 }
 
 /** One scenario's world: a fresh collector and DuckDB file, a fresh browser context (fresh IndexedDB). */
@@ -141,11 +143,8 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
         return m ? Number(m[1]) : 0
       },
       async stored() {
-        let T=Date.now()
         await context.close()
-        console.log('ctxclose', Date.now()-T); T=Date.now()
         await stop()
-        console.log('stop', Date.now()-T); T=Date.now()
         expect(await collector.exited).toBe(0)
         const rows = await readStore<{ n: string; c: number }>(
           path,
@@ -311,12 +310,9 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
       })
     })
     const ns = range(1, 20)
-    let T=Date.now()
     const page = await w.open()
-    console.log('open', Date.now()-T); T=Date.now()
     await track(page, ns)
     await acknowledged(w, page, ns)
-    console.log('acked', Date.now()-T); T=Date.now()
     expect(w.log.some((l) => l.includes('IndexedDB'))).toBe(true)
     expect(pageErrors(w)).toEqual([])
     await expectExactlyOnce(w, ns)

@@ -5,6 +5,8 @@ import { derive } from '../src/core/derive.js'
 import { computeFullOverview, computeRealtime } from '../src/core/metrics.js'
 import { journeyOf, resolvePerson } from '../src/core/journey.js'
 import { computeBreakdown, DIMENSIONS } from '../src/core/breakdown.js'
+import { AIDA, computeFunnel } from '../src/core/funnel.js'
+import { parseSteps } from '../src/reports/funnel-route.js'
 import type { Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -133,6 +135,17 @@ describe.each([
     const rows = await store.overviewBuckets('agree', buckets, { channel: 'Direct' }, 'purchase')
     expect(rows.map((r) => r.label)).toEqual(buckets.map((b) => b.label))
     rows.forEach((r, i) => close(r.overview, computeFullOverview(derived, buckets[i]!, { channel: 'Direct' })))
+  })
+
+  it.each([
+    ['pageview,cart_add,checkout,purchase', 7 * DAY, {}],
+    ['pageview@/demo/product.html,cart_add,purchase', 2 * 3_600_000, { device: 'mobile' }],
+    ['pageview,custom:invoice_download', 30 * DAY, {}],
+    ['aida', 7 * DAY, {}],
+  ] as const)('computes the same funnel %s', async (spec, windowMs, f) => {
+    const steps = spec === 'aida' ? AIDA : parseSteps(spec)
+    const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 6 * DAY }
+    expect(await store.funnel('agree', range, steps, windowMs, f)).toEqual(computeFunnel(derived, range, steps, windowMs, f))
   })
 
   it('counts the same realtime visitors', async () => {

@@ -75,6 +75,7 @@ import type { FullOverview } from '../core/metrics.js'
 import type { Filters } from '../core/filters.js'
 import type { Journey } from '../core/journey.js'
 import type { BreakdownRow, Dimension } from '../core/breakdown.js'
+import type { FunnelRow, FunnelStep } from '../core/funnel.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -98,6 +99,8 @@ export interface Store {
   overviewBuckets(site: string, buckets: readonly Bucket[], filters?: Filters, goal?: string): Promise<{ label: string; overview: FullOverview }[]>
   /** SPEC §5 breakdown by a dimension, sorted by visitors then value, at most `limit` rows. */
   breakdown(site: string, range: TimeRange, dimension: Dimension, filters?: Filters, goal?: string, limit?: number): Promise<BreakdownRow[]>
+  /** SPEC §5 funnel: per step, persons, conversions and median time from the previous step. */
+  funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters?: Filters): Promise<FunnelRow[]>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -11,6 +11,8 @@ import { OVERVIEW_BUCKETS_SQL, REALTIME_SQL } from './overview-sql.js'
 import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
+import { funnelSql } from './funnel-sql.js'
+import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey, JourneySession } from '../../core/journey.js'
 import { SESSIONS_CTE } from './sessions-sql.js'
@@ -250,6 +252,13 @@ export class DuckDBStore implements Store {
       conversions: num(r.conversions),
       revenue: num(r.revenue),
     }))
+  }
+
+  async funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): Promise<FunnelRow[]> {
+    const params: Record<string, DuckDBValue> = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), window: BigInt(windowMs) }
+    steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
+    const rows = await this.query(funnelSql(steps.length), params)
+    return funnelRows(steps, rows.map((r) => num(r.persons)), rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
