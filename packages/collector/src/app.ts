@@ -15,6 +15,7 @@ import { journeyRoutes } from './reports/journey-route.js'
 import { breakdownRoute } from './reports/breakdown-route.js'
 import { timeseriesRoute } from './reports/timeseries-route.js'
 import { funnelRoute } from './reports/funnel-route.js'
+import { pathsRoute } from './reports/paths-route.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
@@ -108,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(breakdownRoute)
   await app.register(timeseriesRoute)
   await app.register(funnelRoute)
+  await app.register(pathsRoute)
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))

@@ -7,6 +7,7 @@ import { journeyOf, resolvePerson } from '../src/core/journey.js'
 import { computeBreakdown, DIMENSIONS } from '../src/core/breakdown.js'
 import { AIDA, computeFunnel } from '../src/core/funnel.js'
 import { parseSteps } from '../src/reports/funnel-route.js'
+import { computePaths } from '../src/core/paths.js'
 import type { Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -146,6 +147,13 @@ describe.each([
     const steps = spec === 'aida' ? AIDA : parseSteps(spec)
     const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 6 * DAY }
     expect(await store.funnel('agree', range, steps, windowMs, f)).toEqual(computeFunnel(derived, range, steps, windowMs, f))
+  })
+
+  it('finds the same most common paths', async () => {
+    const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
+    for (const [depth, limit, f] of [[4, 20, {}], [2, 5, { channel: 'Direct' }], [10, 1000, {}]] as const) {
+      expect(await store.paths('agree', range, depth, limit, f)).toEqual(computePaths(derived, range, depth, limit, f))
+    }
   })
 
   it('counts the same realtime visitors', async () => {

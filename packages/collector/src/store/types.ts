@@ -76,6 +76,7 @@ import type { Filters } from '../core/filters.js'
 import type { Journey } from '../core/journey.js'
 import type { BreakdownRow, Dimension } from '../core/breakdown.js'
 import type { FunnelRow, FunnelStep } from '../core/funnel.js'
+import type { PathRow } from '../core/paths.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -101,6 +102,8 @@ export interface Store {
   breakdown(site: string, range: TimeRange, dimension: Dimension, filters?: Filters, goal?: string, limit?: number): Promise<BreakdownRow[]>
   /** SPEC §5 funnel: per step, persons, conversions and median time from the previous step. */
   funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters?: Filters): Promise<FunnelRow[]>
+  /** SPEC §6 paths: the most common first-`depth` pageview sequences of sessions. */
+  paths(site: string, range: TimeRange, depth?: number, limit?: number, filters?: Filters): Promise<PathRow[]>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

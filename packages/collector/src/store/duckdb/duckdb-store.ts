@@ -12,6 +12,8 @@ import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
 import { funnelSql } from './funnel-sql.js'
+import { PATHS_SQL } from './paths-sql.js'
+import type { PathRow } from '../../core/paths.js'
 import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey, JourneySession } from '../../core/journey.js'
@@ -259,6 +261,11 @@ export class DuckDBStore implements Store {
     steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
     const rows = await this.query(funnelSql(steps.length), params)
     return funnelRows(steps, rows.map((r) => num(r.persons)), rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))))
+  }
+
+  async paths(site: string, range: TimeRange, depth = 4, limit = 20, filters: Filters = {}): Promise<PathRow[]> {
+    const params = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), depth: BigInt(depth), limit: BigInt(limit) }
+    return (await this.query(PATHS_SQL, params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
