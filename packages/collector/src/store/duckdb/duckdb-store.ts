@@ -2,73 +2,17 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
 import type { Bucket, EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
-import { ratio } from '../../core/metrics.js'
 import { MACROS } from './macros.js'
 import { eventKey } from '../types.js'
 import { appendRows } from './appender.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
-import { OVERVIEW_BUCKETS_SQL, REALTIME_SQL } from './overview-sql.js'
-import { REALTIME_WINDOW_MS } from '../../core/metrics.js'
-import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
-import { breakdownSql } from './breakdown-sql.js'
-import { funnelSql } from './funnel-sql.js'
-import { PATHS_SQL } from './paths-sql.js'
 import type { PathRow } from '../../core/paths.js'
-import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
+import type { FunnelRow, FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
-import type { Journey, JourneySession } from '../../core/journey.js'
-import { SESSIONS_CTE } from './sessions-sql.js'
+import type { Journey } from '../../core/journey.js'
+import { DuckDBReports, num, type SessionRow } from './reports.js'
 
-/** A derived session as the SQL computes it. */
-export interface SessionRow {
-  person: string
-  /** Id of the session's first event: with `person`, a stable session id. */
-  firstId: string
-  start: number
-  end: number
-  pageviews: number
-  channel: string
-  source: string
-  medium: string
-  campaign: string
-  referrerDomain: string | null
-  entryPage: string
-  exitPage: string | null
-  device: string
-  browser: string | null
-  os: string | null
-  country: string | null
-}
-
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
-
-/** Named parameters of the common filters: every one bound, NULL when absent. */
-function filterParams(site: string, f: Filters): Record<string, DuckDBValue> {
-  return {
-    site,
-    channel: f.channel ?? null,
-    source: f.source ?? null,
-    medium: f.medium ?? null,
-    campaign: f.campaign ?? null,
-    device: f.device ?? null,
-    browser: f.browser ?? null,
-    os: f.os ?? null,
-    country: f.country ?? null,
-    path: f.path ?? null,
-    referred: f.referred ?? null,
-  }
-}
-
-/** Named parameters of a goal: an event type, or `custom:name` as type and name. */
-function goalParams(goal: string): Record<string, DuckDBValue> {
-  const custom = goal.startsWith('custom:')
-  return { goal_type: custom ? 'custom' : goal, goal_name: custom ? goal.slice(7) : null }
-}
-
-/** Named parameters of a report query over one range: filters, range and goal. */
-function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
-  return { ...filterParams(site, f), ...goalParams(goal), from: BigInt(range.fromMs), to: BigInt(range.toMs) }
-}
+export type { SessionRow } from './reports.js'
 
 /**
  * The embedded DuckDB store. One process owns the file (DuckDB's rule), so the collector is
@@ -79,6 +23,8 @@ export class DuckDBStore implements Store {
   private instance!: DuckDBInstance
   private writeConn!: DuckDBConnection
   private adminConn!: DuckDBConnection
+  /** The report queries, over short-lived read connections. */
+  private readonly reports = new DuckDBReports((sql, params) => this.query(sql, params))
 
   constructor(private readonly path: string) {}
 
@@ -181,143 +127,41 @@ export class DuckDBStore implements Store {
     )
   }
 
-  async overview(site: string, range: TimeRange, filters: Filters = {}, goal = 'purchase'): Promise<Overview> {
-    const [only] = await this.overviewBuckets(site, [{ label: '', ...range }], filters, goal)
-    return only!.overview
+  overview(site: string, range: TimeRange, filters?: Filters, goal?: string): Promise<Overview> {
+    return this.reports.overview(site, range, filters, goal)
   }
 
-  async overviewBuckets(site: string, buckets: readonly Bucket[], filters: Filters = {}, goal = 'purchase'): Promise<{ label: string; overview: Overview }[]> {
-    const rows = await this.query(OVERVIEW_BUCKETS_SQL, {
-      ...filterParams(site, filters),
-      ...goalParams(goal),
-      labels: listValue(buckets.map((b) => b.label)),
-      starts: listValue(buckets.map((b) => BigInt(b.fromMs))),
-      ends: listValue(buckets.map((b) => BigInt(b.toMs))),
-    })
-    return rows.map((r) => {
-      const n = (k: string) => num(r[k])
-      const sessions = n('sessions')
-      const cartConversion = ratio(n('carts_bought'), n('carts'))
-      return {
-        label: r.label as string,
-        overview: {
-          visitors: n('visitors'),
-          sessions,
-          pageviews: n('pageviews'),
-          bounceRate: ratio(n('bounces'), sessions),
-          pagesPerSession: ratio(n('session_pageviews'), sessions),
-          avgSessionMs: ratio(n('length_sum'), sessions),
-          conversionRate: ratio(n('converted'), n('visitors')),
-          orders: n('orders'),
-          revenue: n('revenue'),
-          aov: ratio(n('revenue'), n('orders')),
-          cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
-          checkoutCompletionRate: ratio(n('checkouts_bought'), n('checkouts')),
-          signups: n('signups'),
-        },
-      }
-    })
+  overviewBuckets(site: string, buckets: readonly Bucket[], filters?: Filters, goal?: string) {
+    return this.reports.overviewBuckets(site, buckets, filters, goal)
   }
 
   /** Every session of a site (SPEC §4), in start order: the derivation the reports build on. */
-  async sessionRows(site: string): Promise<SessionRow[]> {
-    const rows = await this.query(
-      `WITH ${SESSIONS_CTE} SELECT * EXCLUDE (session_no) FROM sessions ORDER BY start_t, person, first_id`,
-      { site },
-    )
-    return rows.map((r) => ({
-      person: r.person as string,
-      firstId: r.first_id as string,
-      start: num(r.start_t),
-      end: num(r.end_t),
-      pageviews: num(r.pageviews),
-      channel: r.channel as string,
-      source: r.source as string,
-      medium: r.medium as string,
-      campaign: r.campaign as string,
-      referrerDomain: (r.referrer_domain as string | null) ?? null,
-      entryPage: r.entry_page as string,
-      exitPage: (r.exit_page as string | null) ?? null,
-      device: r.device as string,
-      browser: (r.browser as string | null) ?? null,
-      os: (r.os as string | null) ?? null,
-      country: (r.country as string | null) ?? null,
-    }))
+  sessionRows(site: string): Promise<SessionRow[]> {
+    return this.reports.sessionRows(site)
   }
 
-  async breakdown(site: string, range: TimeRange, dimension: Dimension, filters: Filters = {}, goal = 'purchase', limit = 100): Promise<BreakdownRow[]> {
-    const rows = await this.query(breakdownSql(dimension), { ...reportParams(site, range, filters, goal), limit: BigInt(limit) })
-    return rows.map((r) => ({
-      value: (r.value as string | null) ?? null,
-      visitors: num(r.visitors),
-      sessions: num(r.sessions),
-      conversions: num(r.conversions),
-      revenue: num(r.revenue),
-    }))
+  breakdown(site: string, range: TimeRange, dimension: Dimension, filters?: Filters, goal?: string, limit?: number): Promise<BreakdownRow[]> {
+    return this.reports.breakdown(site, range, dimension, filters, goal, limit)
   }
 
-  async funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): Promise<FunnelRow[]> {
-    const params: Record<string, DuckDBValue> = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), window: BigInt(windowMs) }
-    steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
-    const rows = await this.query(funnelSql(steps.length), params)
-    return funnelRows(steps, rows.map((r) => num(r.persons)), rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))))
+  funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters?: Filters): Promise<FunnelRow[]> {
+    return this.reports.funnel(site, range, steps, windowMs, filters)
   }
 
-  async paths(site: string, range: TimeRange, depth = 4, limit = 20, filters: Filters = {}): Promise<PathRow[]> {
-    const params = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), depth: BigInt(depth), limit: BigInt(limit) }
-    return (await this.query(PATHS_SQL, params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
+  paths(site: string, range: TimeRange, depth?: number, limit?: number, filters?: Filters): Promise<PathRow[]> {
+    return this.reports.paths(site, range, depth, limit, filters)
   }
 
-  async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
-    const params = { ...filterParams(site, filters), since: BigInt(now - REALTIME_WINDOW_MS) }
-    return num((await this.query(REALTIME_SQL, params))[0]?.visitors)
+  realtime(site: string, now: number, filters?: Filters): Promise<number> {
+    return this.reports.realtime(site, now, filters)
   }
 
-  async resolvePerson(site: string, id: string): Promise<string | null> {
-    return ((await this.query(RESOLVE_PERSON_SQL, { site, id }))[0]?.person as string | null | undefined) ?? null
+  resolvePerson(site: string, id: string): Promise<string | null> {
+    return this.reports.resolvePerson(site, id)
   }
 
-  async journey(site: string, person: string): Promise<Journey> {
-    const sessions: JourneySession[] = []
-    let current = null as { no: number; s: JourneySession } | null
-    for (const r of await this.query(JOURNEY_SQL, { site, person })) {
-      const no = num(r.session_no)
-      if (current?.no !== no) {
-        current = {
-          no,
-          s: {
-            start: num(r.start_t),
-            end: num(r.end_t),
-            channel: r.channel as string,
-            source: r.source as string,
-            medium: r.medium as string,
-            campaign: r.campaign as string,
-            entryPage: r.entry_page as string,
-            exitPage: (r.exit_page as string | null) ?? null,
-            device: r.device as string,
-            pages: [],
-            conversions: [],
-            events: [],
-          },
-        }
-        sessions.push(current.s)
-      }
-      const e = {
-        id: r.id as string,
-        type: r.type as string,
-        t: num(r.t),
-        path: r.path as string,
-        name: (r.name as string | null) ?? null,
-        orderId: (r.order_id as string | null) ?? null,
-        revenue: r.revenue === null || r.revenue === undefined ? null : Number(r.revenue),
-      }
-      current.s.events.push(e)
-      if (e.type === 'pageview') current.s.pages.push(e.path)
-      if ((e.type === 'purchase' && r.first_purchase) || e.type === 'signup') {
-        current.s.conversions.push({ type: e.type as 'purchase' | 'signup', t: e.t, orderId: e.orderId, revenue: e.revenue })
-      }
-    }
-    return { personId: person, sessions }
+  journey(site: string, person: string): Promise<Journey> {
+    return this.reports.journey(site, person)
   }
 
   async countEvents(site: string): Promise<number> {
