@@ -48,12 +48,32 @@
     api('/v1/sites/' + encodeURIComponent(site) + '/stats/overview' + query).then(function (o) {
       $('range').textContent = o.from + ' → ' + o.to
       document.querySelectorAll('[data-metric]').forEach(function (el) {
-        var key = el.getAttribute('data-metric')
-        el.textContent = key === 'revenue' ? money(o[key], currency) : Number(o[key]).toLocaleString()
+        var v = o[el.getAttribute('data-metric')]
+        var format = el.getAttribute('data-format')
+        el.textContent = v === null ? '–' : format === 'money' ? money(v, currency) : format === 'percent' ? (v * 100).toFixed(1) + ' %' : Number(v).toLocaleString()
       })
       $('cards').hidden = false
       $('status').textContent = 'Updated ' + new Date().toLocaleTimeString() + ' · refreshes every 10 s'
     }, fail)
+    var base = '/v1/sites/' + encodeURIComponent(site) + '/stats/'
+    api(base + 'realtime').then(function (r) { document.querySelector('[data-realtime]').textContent = r.visitors.toLocaleString() }, fail)
+    document.querySelectorAll('table[data-dimension]').forEach(function (table) {
+      api(base + 'breakdown' + query + '&limit=8&dimension=' + table.getAttribute('data-dimension')).then(function (rows) {
+        table.innerHTML = ''
+        var head = table.insertRow()
+        ;['', 'Visitors', 'Sessions', 'Conversions', 'Revenue'].forEach(function (h) {
+          var th = document.createElement('th')
+          th.textContent = h
+          head.appendChild(th)
+        })
+        rows.forEach(function (r) {
+          var tr = table.insertRow()
+          ;[r.value === null ? '(none)' : r.value, r.visitors.toLocaleString(), r.sessions.toLocaleString(), r.conversions.toLocaleString(), money(r.revenue, currency)]
+            .forEach(function (text) { tr.insertCell().textContent = text })
+        })
+        $('tables').hidden = false
+      }, fail)
+    })
   }
 
   function fail(err) {
