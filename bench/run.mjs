@@ -15,6 +15,9 @@
 // --out FILE --cli PATH (another build's bin/trackway.js; (b) then uses that build's DuckDBStore)
 // --compare-cli PATH (also measure this build as A' in every round, alternating which goes first:
 // A/B comparisons of collector changes on a noisy machine)
+//
+// Then the SDK benchmark (bench/sdk-track.mjs): track() main-thread cost in Chromium vs Segment's
+// analytics-next. --sdk-only runs only it; --sdk-rounds N sets its rounds (--quick: 1).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -26,6 +29,7 @@ import { EVENTS_PER_BATCH, SITE, ORIGIN, AGENT, batchSource } from './events.mjs
 import { rowsOfBody } from './rows.mjs'
 import { cpuSeconds, freePort, load, median, parseMetrics, sampleRss, spawnNode, stop, waitReady } from './lib.mjs'
 import { inclusive, printSummary, summarize } from './profile.mjs'
+import { runSdkTrack } from './sdk-track.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DEFAULT_CLI = join(ROOT, 'packages/collector/bin/trackway.js')
@@ -54,8 +58,12 @@ const { values: opt } = parseArgs({
     out: { type: 'string' },
     cli: { type: 'string' },
     'compare-cli': { type: 'string' },
+    'sdk-only': { type: 'boolean', default: false },
+    'sdk-rounds': { type: 'string' },
   },
 })
+const runSdk = () => runSdkTrack({ quick: opt.quick, rounds: opt['sdk-rounds'] })
+if (opt['sdk-only']) process.exit(await runSdk())
 
 const preset = opt.quick
   ? { rounds: 1, requests: 600, warmup: 100, connections: 32 }
@@ -472,4 +480,5 @@ try {
 } finally {
   cleanup()
 }
-process.exit(code)
+const sdkCode = await runSdk().catch((err) => (console.error(err), 1))
+process.exit(code || sdkCode)
