@@ -60,12 +60,15 @@ const library = (dir: string): RollupOptions => ({
   plugins: [workspaceSources(), resolve(), ts()],
 })
 
-/** Terser settings for the browser bundles: the size budget is design goal #1 (see sdk/ARCHITECTURE.md). */
-const minify = () =>
+/**
+ * Terser settings for the browser bundles: the size budget is design goal #1 (see sdk/ARCHITECTURE.md).
+ * `debug: false` compiles the SDK's debug logging out (`TRACKWAY_DEBUG`, sdk/src/debug.ts).
+ */
+const minify = (debug: boolean) =>
   terser({
     ecma: 2020,
     module: false,
-    compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+    compress: { passes: 3, pure_getters: true, unsafe_arrows: true, global_defs: { TRACKWAY_DEBUG: debug } },
     mangle: { properties: { regex: /^_/ } },
     format: { comments: false },
   })
@@ -79,7 +82,13 @@ const builds: [pkg: string, options: RollupOptions][] = [
     // The script-tag bundle: dependencies inlined, one global (`window.trackway`), minified.
     input: 'packages/sdk/src/script-tag.ts',
     output: { file: 'packages/sdk/dist/trackway.min.js', format: 'iife' },
-    plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify()],
+    plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify(false)],
+  }],
+  ['sdk', {
+    // The same with debug logging (`data-debug`): what to load while finding out why an event is not sent.
+    input: 'packages/sdk/src/script-tag.ts',
+    output: { file: 'packages/sdk/dist/trackway.debug.js', format: 'iife' },
+    plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify(true)],
   }],
   ['collector', {
     input: {

@@ -27,7 +27,7 @@ const run = chromiumAvailable()
 /** The page every scenario loads: the SPEC §8 stub, then the script tag of the `demo` site. */
 const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>SDK e2e</title>
 ${STUB_SNIPPET}
-<script defer src="/sdk.js" data-site="demo" data-debug></script>`
+<script defer src="/sdk.js" data-site="demo"></script>`
 
 type Win = { trackway: ((method: string, ...args: unknown[]) => unknown) & { q?: unknown } }
 type Sent = { id: string; type: string; name?: string; props?: { n?: number } }
@@ -79,7 +79,7 @@ interface World {
   uplink: { mode: Uplink; failed: number }
   /** `n` of every e2e event a 2xx response acknowledged, in order (duplicates kept). */
   acked: number[]
-  /** Page errors and SDK debug lines, to explain a failure. */
+  /** Page errors and console lines, to explain a failure. */
   log: string[]
   open(): Promise<Page>
   /** Events the collector committed so far (its `/metrics` counter). */
@@ -213,7 +213,9 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
   it('S2: track 20 → close the tab at once while requests stall → reopen: all 20 stored once', async () => {
     const w = await world()
     const ns = range(1, 20)
-    // A slow uplink: what is in flight when the tab closes (the pagehide beacon) never arrives.
+    // A slow uplink: what is in flight when the tab closes (the pagehide beacon) never arrives, so
+    // the events must be in IndexedDB before the tab is gone (the SDK commits its write at once:
+    // before it did, about 1 close in 25 lost the whole burst here).
     w.uplink.mode = 'slow'
     const first = await w.open()
     await track(first, ns)
@@ -231,7 +233,12 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
 
   it('S3: two tabs of one origin tracking at once: every event stored once, never in flight twice', async () => {
     const w = await world()
-    /** Requests in flight: their event ids, from `request` to `requestfinished`/`requestfailed`. */
+    /**
+     * Requests in flight: their event ids, from `request` until the answer's status is known
+     * (`response`: the SDK acts on the status, the 2xx means committed) or the request failed. The
+     * end of the response body is no bound: measured, the other tab's request may start while the
+     * acknowledged one's last bytes are still being read.
+     */
     const inFlight = new Map<Request, string[]>()
     const overlaps: string[] = []
     let requests = 0
@@ -242,9 +249,8 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
       for (const other of inFlight.values()) for (const id of ids) if (other.includes(id)) overlaps.push(id)
       inFlight.set(req, ids)
     })
-    const done = (req: Request) => inFlight.delete(req)
-    w.context.on('requestfinished', done)
-    w.context.on('requestfailed', done)
+    w.context.on('response', (res) => inFlight.delete(res.request()))
+    w.context.on('requestfailed', (req) => inFlight.delete(req))
 
     const tabs = [await w.open(), await w.open()]
     const ns = [...range(1001, 1100), ...range(2001, 2100)]
@@ -305,6 +311,7 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
     await w.context.addInitScript(() => {
       Object.defineProperty(window, 'indexedDB', {
         get() {
+          ;(window as unknown as { blocked: number }).blocked = ((window as unknown as { blocked?: number }).blocked ?? 0) + 1
           throw new Error('blocked')
         },
       })
@@ -313,7 +320,8 @@ describe.skipIf(!run)('SDK delivery in real Chromium → real collector → Duck
     const page = await w.open()
     await track(page, ns)
     await acknowledged(w, page, ns)
-    expect(w.log.some((l) => l.includes('IndexedDB'))).toBe(true)
+    // The SDK did reach for IndexedDB, and fell back to memory.
+    expect(await page.evaluate(() => (window as unknown as { blocked?: number }).blocked)).toBeGreaterThan(0)
     expect(pageErrors(w)).toEqual([])
     await expectExactlyOnce(w, ns)
   })

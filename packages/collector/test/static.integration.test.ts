@@ -24,6 +24,10 @@ describe('static routes', () => {
     expect(res.body).toContain('trackway')
     const again = await app.inject({ url: '/sdk.js', headers: { 'if-none-match': String(res.headers.etag) } })
     expect(again.statusCode).toBe(304)
+    const debug = await app.inject('/sdk.debug.js')
+    expect(debug.statusCode).toBe(200)
+    expect(debug.headers.etag).not.toBe(res.headers.etag)
+    expect(debug.body.length).toBeGreaterThan(res.body.length)
   })
 
   it('serves the dashboard, and the demo shop only with --demo', async () => {

@@ -9,7 +9,6 @@ const CAP_MS = 60_000
  * A `Retry-After` from the server wins, plus up to 1 s of jitter for the same reason.
  */
 export const backoff = (attempt: number, retryAfterMs: number, random: () => number): number => {
-  if (retryAfterMs > 0) return retryAfterMs + random() * BASE_MS
-  const d = Math.min(CAP_MS, BASE_MS * 2 ** (attempt - 1))
-  return d / 2 + (random() * d) / 2
+  const half = Math.min(CAP_MS, BASE_MS * 2 ** (attempt - 1)) / 2
+  return retryAfterMs > 0 ? retryAfterMs + random() * BASE_MS : half + random() * half
 }

@@ -1,5 +1,5 @@
-import { nanoid } from 'nanoid'
 import { idbStore, type Store } from './store.js'
+import { DEBUG } from './debug.js'
 
 /** The parts of the Web Locks API the SDK uses. */
 export interface Locks {
@@ -20,7 +20,7 @@ export interface Win {
     sendBeacon?(url: string, data: string): boolean
     locks?: Locks
   }
-  history: { pushState(...args: any[]): void }
+  history: { pushState(...args: any[]): void; replaceState(...args: any[]): void }
   addEventListener(type: string, listener: (event: any) => void): void
 }
 
@@ -36,14 +36,24 @@ export interface Deps {
   now(): number
   /** Uniform in [0, 1): retry jitter. */
   random(): number
-  /** Event and anonymous ids (nanoid, 21 URL-safe chars). */
+  /** Event and anonymous ids (`randomId`). */
   id(): string
   /**
-   * The debug logger; only called when `debug` is on. Size hack: messages are terse argument
-   * lists (`'HTTP', 503`), not sentences — full sentences cost ~130 B of the bundle.
+   * The debug logger; only called when `debug` is on. Size hack: a message is a one-word code and
+   * its data (`'http', 503`), not a sentence; ARCHITECTURE.md lists the codes. Sentences cost
+   * ~100 B of the 3 KB budget.
    */
   log(...args: unknown[]): void
 }
+
+export const noop = () => {}
+
+/**
+ * A random id: 18 bytes from the CSPRNG in base64 without `+` and `/` — ~22 chars of
+ * `[A-Za-z0-9]`, ~130 bits, inside the protocol's `^[A-Za-z0-9_-]{8,64}$`. Size hack: nanoid's
+ * 64-char alphabet is incompressible; this line is ~60 B less of the 3 KB budget.
+ */
+export const randomId = (): string => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18)))).replace(/\W/g, '')
 
 /** The browser's collaborators. Only called from `init()`, so importing the SDK touches no global (SSR-safe). */
 export const defaultDeps = (): Deps => ({
@@ -53,6 +63,6 @@ export const defaultDeps = (): Deps => ({
   fetch: (url, init) => fetch(url, init),
   now: Date.now,
   random: Math.random,
-  id: nanoid,
-  log: (...args) => console.warn('[trackway]', ...args),
+  id: randomId,
+  log: DEBUG ? (...args) => console.warn('[trackway]', ...args) : noop,
 })

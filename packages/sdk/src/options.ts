@@ -22,13 +22,18 @@ export interface Options {
   /** Track nothing when the browser sends Do Not Track or Global Privacy Control. @default true */
   respectDnt?: boolean
   /**
-   * `'pending'` queues nothing until `optIn()`. A decision made with `optIn()`/`optOut()` is
-   * persisted and wins over this option on later page loads. @default 'granted'
+   * `'pending'` queues nothing until `optIn()`; anything but `'granted'` (a typo, `'denied'`) counts
+   * as pending: privacy first. A decision made with `optIn()`/`optOut()` is persisted and wins over
+   * this option on later page loads. @default 'granted'
    */
   consent?: 'granted' | 'pending'
   /** Keep no identifier in the browser; the collector derives a daily-rotating one (SPEC §3). @default false */
   cookieless?: boolean
-  /** Log dropped events, failed requests and rejected events to the console. @default false */
+  /**
+   * Log dropped events, failed requests and rejected events to the console (codes in
+   * ARCHITECTURE.md). The script tag's `/sdk.js` is built without logging: load the debug bundle
+   * (`@trackway/sdk/sdk.debug.js`) with `data-debug` instead. @default false
+   */
   debug?: boolean
   /** Hostnames on which nothing is tracked, e.g. `['staging.example.com']`. @default [] */
   ignoreHosts?: string[]
@@ -50,8 +55,12 @@ const defaults: Omit<Config, 'site' | 'endpoint'> = {
   ignoreHosts: [],
 }
 
-/** Numbers are clamped into range rather than rejected (with no warning: a size hack, ~30 B). */
-const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(v) || min))
+/**
+ * Numbers are clamped into range rather than rejected (with no warning: a size hack, ~30 B).
+ * `Math.max` also turns the script tag's `data-*` strings (`"50"`) into numbers; what is not a
+ * number (NaN) becomes `min`. Fractions stay: every use of these options tolerates them.
+ */
+const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v) || min)
 
 /**
  * Validates `init()` options once and freezes them. A missing `site` or `endpoint` throws a
@@ -66,7 +75,5 @@ export const resolveOptions = (options: Options): Config => {
   config.batchSize = clamp(config.batchSize, 1, LIMITS.maxBatchEvents)
   config.flushIntervalMs = clamp(config.flushIntervalMs, 100, 3_600_000)
   config.maxQueue = clamp(config.maxQueue, 1, 100_000)
-  // Anything but an explicit 'granted' (a typo, 'denied') means not granted: privacy first.
-  if (config.consent != 'granted') config.consent = 'pending'
   return Object.freeze(config) as Config
 }

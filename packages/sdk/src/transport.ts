@@ -1,5 +1,6 @@
 import type { BatchResponse, WireEvent } from '@trackway/protocol'
-import type { Fetch, Win } from './env.js'
+import { noop, type Fetch } from './env.js'
+import { DEBUG } from './debug.js'
 
 /**
  * Chrome caps the bodies of all of a page's in-flight keepalive requests (and beacons) at 64 KiB;
@@ -14,7 +15,6 @@ export const ACK = -1
 /** `post` outcome: a 4xx the collector will answer again for the same batch (bad envelope, unknown site, …). */
 export const DROP = -2
 
-const noop = () => {}
 const fits = (body: string) => new Blob([body]).size <= KEEPALIVE_BYTES
 
 /**
@@ -43,23 +43,13 @@ export const post = async (fetch: Fetch, url: string, body: string, log: (...a: 
     const res = await fetch(url, { method: 'POST', body, keepalive: fits(body), signal: AbortSignal.timeout?.(TIMEOUT_MS) })
     const status = res.status
     if (status < 300) {
-      res.json().then((r: BatchResponse) => r.rejected[0] && log('rejected', r.rejected)).catch(noop)
+      if (DEBUG) res.json().then((r: BatchResponse) => r.rejected[0] && log('rejected', r.rejected)).catch(noop)
       return ACK
     }
-    log('HTTP', status)
+    if (DEBUG) log('http', status)
     return status == 408 || status == 429 || status > 499 ? +res.headers.get('retry-after')! * 1000 || 0 : DROP
   } catch (e) {
-    log(e)
+    if (DEBUG) log(e)
     return 0
   }
-}
-
-/**
- * Hands a body to the browser to deliver after the page is gone: `sendBeacon`, else a keepalive
- * fetch. `false` when the browser refused it (its 64 KiB quota is used up).
- */
-export const beacon = (nav: Win['navigator'], fetch: Fetch, url: string, body: string): boolean => {
-  if (nav.sendBeacon) return nav.sendBeacon(url, body)
-  fetch(url, { method: 'POST', body, keepalive: true }).catch(noop)
-  return true
 }

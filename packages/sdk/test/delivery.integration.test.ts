@@ -153,7 +153,7 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(120_000)
     await settle()
     expect(c.received).toHaveLength(1)
-    expect(t.deps.logs.some((l) => l[0] == 'HTTP' && l[1] == 400)).toBe(true)
+    expect(t.deps.logs).toContainEqual(['http', 400])
   })
 
   it('logs the events the collector rejected, and removes them with the batch', async () => {
@@ -200,6 +200,64 @@ describe('delivery', () => {
     await until(() => c.received.length == 1)
   })
 
+  it('falls back to sending without the lock when Web Locks refuse (opaque origins) or are missing', async () => {
+    const refusing: Locks = { request: () => Promise.reject(new DOMException('no locks here', 'SecurityError')) }
+    const t = start({}, { win: fakeWindow('https://shop.test/', { navigator: { locks: refusing } }) })
+    t.api.track('a')
+    await t.api.flush()
+    expect(names()).toEqual(['a'])
+
+    const bare = start({}, { win: fakeWindow('https://shop.test/', { navigator: {} }) })
+    bare.api.track('b')
+    await bare.api.flush()
+    expect(names()).toEqual(['a', 'b'])
+  })
+
+  it('holds the lock for the whole send cycle, so a second tab waits for it', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    c.answer(async (b) => {
+      await gate
+      return HttpResponse.json({ accepted: b.events.length, duplicates: 0, rejected: [] })
+    })
+    // One origin's Web Locks, shared by two tabs: ifAvailable answers null while it is held.
+    let holder: Promise<unknown> | undefined
+    const locks: Locks = {
+      request: async (_name, _options, callback) => {
+        if (holder) return callback(null)
+        holder = Promise.resolve(callback({})).finally(() => (holder = undefined))
+        return holder
+      },
+    }
+    const tab1 = start({}, { win: fakeWindow('https://shop.test/', { navigator: { locks } }) })
+    const tab2 = start({}, { win: fakeWindow('https://shop.test/', { navigator: { locks } }) })
+    tab1.api.track('one')
+    tab2.api.track('two')
+    const sending = tab1.api.flush()
+    await until(() => c.received.length == 1)
+    await tab2.api.flush() // the lock is held: tab 2 sends nothing now
+    expect(c.received).toHaveLength(1)
+    release()
+    await sending
+    await vi.advanceTimersByTimeAsync(5000) // tab 2 looks again after flushIntervalMs
+    await until(() => c.received.length == 2)
+    expect(c.received.map((r) => r.events.map((e) => e.name))).toEqual([['one'], ['two']])
+  })
+
+  it('ends a retry wait when the browser comes back online', async () => {
+    let down = true
+    c.server.use(http.post(`${ENDPOINT}/v1/batch`, () => (down ? HttpResponse.error() : undefined)))
+    const win = fakeWindow()
+    const t = start({}, { win })
+    t.api.track('a')
+    await t.api.flush()
+    down = false
+    await t.api.flush() // still waiting out the backoff
+    expect(c.received).toEqual([])
+    win.dispatchEvent(new Event('online'))
+    await until(() => c.received.length == 1)
+  })
+
   it('sends from memory when IndexedDB is missing', async () => {
     // @ts-expect-error: a browser without IndexedDB
     delete globalThis.indexedDB
@@ -207,6 +265,6 @@ describe('delivery', () => {
     t.api.track('a')
     await t.api.flush()
     expect(names()).toEqual(['a'])
-    expect(t.deps.logs.some((l) => String(l[0]).includes('IndexedDB'))).toBe(true)
+    expect(t.deps.logs.some((l) => l[0] == 'memory')).toBe(true)
   })
 })

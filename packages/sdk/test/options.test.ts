@@ -33,9 +33,9 @@ describe('options', () => {
     expect([config.batchSize, config.flushIntervalMs, config.maxQueue]).toEqual([500, 100, 1])
   })
 
-  it('takes anything but consent "granted" as pending', () => {
-    expect(resolveOptions({ ...base, consent: 'denied' as never }).consent).toBe('pending')
-    expect(resolveOptions({ ...base, consent: 'pending' }).consent).toBe('pending')
+  it('makes numbers of the script tag\'s strings, and the minimum of what is not a number', () => {
+    const config = resolveOptions({ ...base, batchSize: '50', flushIntervalMs: 'soon', maxQueue: '1e9' } as never)
+    expect([config.batchSize, config.flushIntervalMs, config.maxQueue]).toEqual([50, 100, 100_000])
   })
 
   it('throws a TypeError without site or endpoint', () => {

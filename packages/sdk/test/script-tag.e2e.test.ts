@@ -42,6 +42,7 @@ describe('script tag in Chromium', () => {
     collectorUrl = await listen(collector)
     const site = createServer((req, res) => {
       res.setHeader('content-type', 'text/html')
+      if (req.url == '/blank') return res.end('<!doctype html><title>Blank</title>')
       res.end(`<!doctype html><title>Shop</title>
 <script>window.trackway=window.trackway||function(){(trackway.q=trackway.q||[]).push(arguments)}</script>
 <script defer src="${collectorUrl}/sdk.js" data-site="shop" data-flush-interval-ms="60000"></script>
@@ -62,6 +63,13 @@ describe('script tag in Chromium', () => {
     const page = await context.newPage()
     await page.goto(`${siteUrl}/?ref=FRIEND`)
     await page.waitForFunction(() => typeof (window as unknown as { trackway: { q?: unknown } }).trackway.q == 'undefined')
+    // One global: what the bundle added to a blank page's window is `trackway` alone (the stub's).
+    const blank = await context.newPage()
+    await blank.goto(`${siteUrl}/blank`)
+    const globals = (p: typeof page) => p.evaluate(() => Object.keys(window))
+    const base = new Set(await globals(blank))
+    expect((await globals(page)).filter((k) => !base.has(k))).toEqual(['trackway'])
+    await blank.close()
     const keys = await page.evaluate(async () => {
       ;(window as unknown as { trackway: (...a: unknown[]) => void }).trackway('track', 'clicked')
       await new Promise((resolve) => setTimeout(resolve, 100))

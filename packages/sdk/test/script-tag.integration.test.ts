@@ -51,6 +51,14 @@ describe('script tag', () => {
     expect(events[1].userId).toBeUndefined()
   })
 
+  it('defines window.trackway and no other global', async () => {
+    const before = new Set(Object.keys(globalThis))
+    const win = await load({ site: 'shop' })
+    expect(Object.keys(win).filter((k) => k != 'trackway')).toEqual(['location', 'document', 'navigator', 'history'])
+    // `window` and `document` are this test's own stubs.
+    expect(Object.keys(globalThis).filter((k) => !before.has(k))).toEqual(['window', 'document'])
+  })
+
   it('reads boolean and numeric data attributes', async () => {
     const win = await load({ site: 'shop', autoPageviews: 'false', consent: 'pending', cookieless: '' })
     win.trackway('track', 'no consent yet')

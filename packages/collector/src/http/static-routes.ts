@@ -7,37 +7,35 @@ import fastifyStatic from '@fastify/static'
 import { NotFound } from '../errors.js'
 import { dashboardDir } from '../paths.js'
 
-/** Where the built script-tag bundle lives (@trackway/sdk's `./sdk.js` export). */
-export function sdkBundlePath(): string {
-  return createRequire(import.meta.url).resolve('@trackway/sdk/sdk.js')
+/** Where a built script-tag bundle lives (@trackway/sdk's `./sdk.js` / `./sdk.debug.js` exports). */
+export function sdkBundlePath(name: 'sdk.js' | 'sdk.debug.js' = 'sdk.js'): string {
+  return createRequire(import.meta.url).resolve(`@trackway/sdk/${name}`)
 }
 
 /**
  * `GET /sdk.js`: the script-tag bundle, first-party (SPEC §2), with an ETag so browsers
  * revalidate cheaply and a one-hour lifetime so a new release reaches sites within the hour.
- * The dashboard at `/dashboard/`; with `--demo`, the demo shop at `/demo/`.
+ * `GET /sdk.debug.js`: the same with debug logging (`data-debug`), which `/sdk.js` compiles out
+ * to stay within its size budget. The dashboard at `/dashboard/`; with `--demo`, the shop at `/demo/`.
  */
 export const staticRoutes = fp(
   async (app: FastifyInstance) => {
-    let bundle: { body: Buffer; etag: string } | null = null
-    const load = async () => {
-      if (bundle) return bundle
-      try {
-        const body = await readFile(sdkBundlePath())
-        bundle = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
-        return bundle
-      } catch {
-        return null
-      }
+    for (const name of ['sdk.js', 'sdk.debug.js'] as const) {
+      let bundle: { body: Buffer; etag: string } | null = null
+      app.get(`/${name}`, async (request, reply) => {
+        if (!bundle) {
+          try {
+            const body = await readFile(sdkBundlePath(name))
+            bundle = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
+          } catch {
+            throw new NotFound('GET', `/${name} (the SDK is not built: run \`npm run build\`)`)
+          }
+        }
+        reply.header('etag', bundle.etag).header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*')
+        if (request.headers['if-none-match'] === bundle.etag) return reply.status(304).send()
+        return reply.type('application/javascript; charset=utf-8').send(bundle.body)
+      })
     }
-
-    app.get('/sdk.js', async (request, reply) => {
-      const b = await load()
-      if (!b) throw new NotFound('GET', '/sdk.js (the SDK is not built: run `npm run build`)')
-      reply.header('etag', b.etag).header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*')
-      if (request.headers['if-none-match'] === b.etag) return reply.status(304).send()
-      return reply.type('application/javascript; charset=utf-8').send(b.body)
-    })
 
     // The dashboard is static; its data comes from the token-protected read API.
     await app.register(fastifyStatic, { root: dashboardDir(), prefix: '/dashboard/', index: 'index.html' })
