@@ -720,7 +720,10 @@ function markdown(res) {
         const q = main?.queries[key]
         const t = main?.timedOut?.key === key ? main.timedOut : null
         const seen = q ? `${ms(q.medianMs ?? q.warmupMs)} wall, ${ms(q.medianCpuMs ?? q.warmupCpuMs)} CPU${q.runsMs.length ? '' : ' (warm-up run)'}` : t ? `> ${t.afterS} s wall, stopped after ${ms(t.cpuMs)} CPU` : '–'
-        out.push(`| ${label} | ${e.wall?.exponent ?? '–'} | ${ms(e.wall?.estimateMs)} | ${e.cpu?.exponent ?? '–'} | ${ms(e.cpu?.estimateMs)} | ${seen} |`)
+        // A wall exponent far from the CPU one means the load changed between the sizes: no estimate.
+        const wallOk = e.wall && e.cpu && Math.abs(e.wall.exponent - e.cpu.exponent) <= 0.35
+        const wall = e.wall ? (wallOk ? ms(e.wall.estimateMs) : 'not meaningful (load changed)') : '–'
+        out.push(`| ${label} | ${e.wall?.exponent ?? '–'} | ${wall} | ${e.cpu?.exponent ?? '–'} | ${ms(e.cpu?.estimateMs)} | ${seen} |`)
       }
       out.push('')
     }
