@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { siteOf, siteParams } from './site.js'
 import { errorResponseSchema } from '@trackway/protocol'
-import { SiteNotFound } from '../errors.js'
 import { DIMENSIONS, type Dimension } from '../core/breakdown.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
@@ -28,7 +28,7 @@ export const breakdownRoute = fp(
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
-          params: { type: 'object', properties: { site: { type: 'string' } } },
+          params: siteParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -44,8 +44,7 @@ export const breakdownRoute = fp(
         },
       },
       async (request) => {
-        const site = app.trackway.sites.get(request.params.site)
-        if (!site) throw new SiteNotFound(request.params.site)
+        const site = siteOf(app, request.params.site)
         const q = request.query
         const range = reportRange(q, site.timezone)
         return app.trackway.store.breakdown(site.id, range, q.dimension, filtersOf(q), q.goal ?? 'purchase', q.limit ?? 100)

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { siteOf, siteParams } from './site.js'
 import { EVENT_TYPES, errorResponseSchema } from '@trackway/protocol'
-import { InvalidParameter, SiteNotFound } from '../errors.js'
+import { InvalidParameter } from '../errors.js'
 import { AIDA, type FunnelStep } from '../core/funnel.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, type CommonQuery } from './params.js'
@@ -47,7 +48,7 @@ export const funnelRoute = fp(
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
-          params: { type: 'object', properties: { site: { type: 'string' } } },
+          params: siteParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -85,8 +86,7 @@ export const funnelRoute = fp(
         },
       },
       async (request) => {
-        const site = app.trackway.sites.get(request.params.site)
-        if (!site) throw new SiteNotFound(request.params.site)
+        const site = siteOf(app, request.params.site)
         const q = request.query
         if (q.steps !== undefined && q.preset !== undefined) throw new InvalidParameter('preset', 'give steps or preset, not both')
         if (q.steps === undefined && q.preset === undefined) throw new InvalidParameter('steps', 'give steps=a,b,… or preset=aida')

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { siteOf, siteParams } from './site.js'
 import { errorResponseSchema } from '@trackway/protocol'
-import { PersonNotFound, SiteNotFound } from '../errors.js'
+import { PersonNotFound } from '../errors.js'
 import { commonQuery, filtersOf, type CommonQuery } from './params.js'
 
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const
@@ -60,11 +61,6 @@ const journeySchema = {
 export const journeyRoutes = fp(
   async (app: FastifyInstance) => {
     const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema }
-    const siteOf = (id: string) => {
-      const site = app.trackway.sites.get(id)
-      if (!site) throw new SiteNotFound(id)
-      return site
-    }
 
     app.get<{ Params: { site: string; personId: string } }>(
       '/v1/sites/:site/journeys/:personId',
@@ -76,7 +72,7 @@ export const journeyRoutes = fp(
         },
       },
       async (request) => {
-        const site = siteOf(request.params.site)
+        const site = siteOf(app, request.params.site)
         const { store } = app.trackway
         const person = await store.resolvePerson(site.id, request.params.personId)
         if (person === null) throw new PersonNotFound(request.params.personId, site.id)
@@ -100,13 +96,13 @@ export const journeyRoutes = fp(
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
-          params: { type: 'object', properties: { site: { type: 'string' } } },
+          params: siteParams,
           querystring: { type: 'object', additionalProperties: false, properties: filterQuery },
           response: { 200: { type: 'object', required: ['visitors'], properties: { visitors: { type: 'integer' } } }, ...errors },
         },
       },
       async (request) => {
-        const site = siteOf(request.params.site)
+        const site = siteOf(app, request.params.site)
         return { visitors: await app.trackway.store.realtime(site.id, Date.now(), filtersOf(request.query)) }
       },
     )

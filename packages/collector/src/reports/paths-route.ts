@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { siteOf, siteParams } from './site.js'
 import { errorResponseSchema } from '@trackway/protocol'
-import { SiteNotFound } from '../errors.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, type CommonQuery } from './params.js'
 
@@ -15,7 +15,7 @@ export const pathsRoute = fp(
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
-          params: { type: 'object', properties: { site: { type: 'string' } } },
+          params: siteParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -37,8 +37,7 @@ export const pathsRoute = fp(
         },
       },
       async (request) => {
-        const site = app.trackway.sites.get(request.params.site)
-        if (!site) throw new SiteNotFound(request.params.site)
+        const site = siteOf(app, request.params.site)
         const q = request.query
         return app.trackway.store.paths(site.id, reportRange(q, site.timezone), q.depth ?? 4, q.limit ?? 20, filtersOf(q))
       },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { siteOf, siteParams } from './site.js'
 import { errorResponseSchema } from '@trackway/protocol'
-import { SiteNotFound } from '../errors.js'
 import type { FullOverview } from '../core/metrics.js'
 import { reportRange } from './range.js'
 import { bucketsOf, INTERVALS, type Interval } from './buckets.js'
@@ -34,7 +34,7 @@ export const timeseriesRoute = fp(
       {
         preHandler: app.trackway.requireAdmin,
         schema: {
-          params: { type: 'object', properties: { site: { type: 'string' } } },
+          params: siteParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -57,8 +57,7 @@ export const timeseriesRoute = fp(
         },
       },
       async (request) => {
-        const site = app.trackway.sites.get(request.params.site)
-        if (!site) throw new SiteNotFound(request.params.site)
+        const site = siteOf(app, request.params.site)
         const q = request.query
         const metric = q.metric ?? 'visitors'
         const buckets = bucketsOf(reportRange(q, site.timezone), q.interval ?? 'day', site.timezone)
