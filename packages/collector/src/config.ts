@@ -23,7 +23,7 @@ export interface Config {
   sites: SiteSeed[]
   /** Serve the demo shop at /demo/ and create the `demo` site for this server's own origin (`--demo`). */
   demo: boolean
-  /** Folder of the demo shop (default: the repository's examples/shop). */
+  /** Folder of the demo shop (default, resolved only with `demo`: the repository's examples/shop). */
   demoDir: string
   /** With `--demo`: persons of synthetic history to fill an empty demo site with (`--demo-persons`; default 1500, 0: none). */
   demoPersons: number
@@ -55,7 +55,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   adminToken: null,
   sites: [],
   demo: false,
-  demoDir: demoShopDir(),
+  demoDir: '',
   demoPersons: 1500,
   bodyLimit: LIMITS.maxBodyBytes,
   maxEventAgeMs: LIMITS.defaultMaxEventAgeMs,
@@ -120,6 +120,8 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
     ids.add(s.id)
   }
   c.countryHeader = c.countryHeader ? c.countryHeader.toLowerCase() : null
+  // Resolved here, not at import: finding the repository's shop walks the file system.
+  if (c.demo && !c.demoDir) c.demoDir = demoShopDir()
   Object.freeze(c.sites)
   return Object.freeze(c)
 }

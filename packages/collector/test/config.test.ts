@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(argv, {})).toThrow(message)
   })
 
+  it('finds the demo shop only when --demo asks for it', () => {
+    expect(loadConfig([], {}).demoDir).toBe('')
+    expect(loadConfig(['--demo'], {}).demoDir).toMatch(/examples[\\/]shop$/)
+    expect(loadConfig(['--demo', '--demo-dir', '/srv/shop'], {}).demoDir).toBe('/srv/shop')
+  })
+
   it('parses a site flag with several origins', () => {
     expect(parseSiteFlag('blog:https://blog.example,http://localhost:3000')).toEqual({
       id: 'blog',
