@@ -1,7 +1,7 @@
 import type { TimeRange } from '../store/types.js'
 import type { CoreEvent, Derived, Session } from './derive.js'
 import { hasFilters, sessionMatches, type Filters } from './filters.js'
-import { firstPurchases, isGoal } from './metrics.js'
+import { firstPurchases, inRange, isGoal } from './metrics.js'
 import { byTimeThenId } from './persons.js'
 
 /** Session dimensions of SPEC §5 breakdowns (a session's first event; exitPage: its last pageview). */
@@ -37,8 +37,6 @@ export function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
       (a.value === b.value ? 0 : a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : 1),
   )
 }
-
-const inRange = (t: number, r: TimeRange) => t >= r.fromMs && t < r.toMs
 
 /**
  * SPEC §5 breakdown over the sessions in range (first event in range) the filters select.

@@ -67,8 +67,11 @@ const DISPLAY = new Set(['display', 'banner', 'expandable', 'interstitial', 'cpm
 const EMAIL = /email|e-mail|e_mail|e mail|newsletter/
 const SOCIAL_MEDIUM = new Set(['social', 'social-network', 'social-media', 'sm', 'social network', 'social media'])
 
-const hasCampaign = (e: ChannelInput) =>
-  !!(e.utmSource || e.utmMedium || e.utmCampaign || e.utmTerm || e.utmContent || e.utmId || e.gclid || e.fbclid || e.msclkid)
+/** The nine campaign parameters of SPEC §3, as event fields. */
+export const CAMPAIGN_FIELDS = ['utmSource', 'utmMedium', 'utmCampaign', 'utmTerm', 'utmContent', 'utmId', 'gclid', 'fbclid', 'msclkid'] as const
+
+/** Does the event carry at least one campaign parameter? */
+export const hasCampaign = (e: ChannelInput) => CAMPAIGN_FIELDS.some((f) => e[f])
 
 /** Classifies a session from its first event: the first matching rule of SPEC §4 wins. */
 export function classifyChannel(e: ChannelInput): Channel {

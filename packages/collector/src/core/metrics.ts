@@ -26,7 +26,8 @@ export function isGoal(e: CoreEvent, goal: string): boolean {
 }
 
 export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d)
-const inRange = (t: number, r: TimeRange) => t >= r.fromMs && t < r.toMs
+/** Is `t` in the half-open range [fromMs, toMs)? */
+export const inRange = (t: number, r: TimeRange) => t >= r.fromMs && t < r.toMs
 
 /** Does a `b` event follow an `a` event in the session (by t, then id)? */
 function followedBy(s: Session, a: string, b: string): boolean {

@@ -1,4 +1,4 @@
-import type { ChannelInput } from './channels.js'
+import { CAMPAIGN_FIELDS, hasCampaign, type ChannelInput } from './channels.js'
 import { byTimeThenId } from './persons.js'
 
 /** A session ends after more than 30 minutes without an event (SPEC §4). */
@@ -10,10 +10,7 @@ export interface SessionEvent extends ChannelInput {
   t: number
 }
 
-const CAMPAIGN_FIELDS = ['utmSource', 'utmMedium', 'utmCampaign', 'utmTerm', 'utmContent', 'utmId', 'gclid', 'fbclid', 'msclkid'] as const
-
 const campaignKey = (e: SessionEvent) => CAMPAIGN_FIELDS.map((f) => e[f] ?? '').join('\u0000')
-const hasCampaign = (e: SessionEvent) => CAMPAIGN_FIELDS.some((f) => e[f])
 
 /**
  * Splits one person's events into sessions (SPEC §4): in order of `t`, then `id`, a session

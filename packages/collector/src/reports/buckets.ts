@@ -1,6 +1,6 @@
 import { InvalidParameter } from '../errors.js'
 import type { Bucket, TimeRange } from '../store/types.js'
-import { startOfDay, zoneOffsetMs } from './range.js'
+import { addDays, startOfDay, zoneOffsetMs } from './range.js'
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const
 export type Interval = (typeof INTERVALS)[number]
@@ -9,9 +9,7 @@ export type Interval = (typeof INTERVALS)[number]
 export const MAX_BUCKETS = 2000
 
 const HOUR = 3_600_000
-const DAY = 86_400_000
 const parse = (date: string) => date.split('-').map(Number) as [number, number, number]
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10)
 const dayStart = (date: string, tz: string) => startOfDay(...parse(date), tz)
 
 /** `2026-03-29T03:00+02:00`: an hour bucket's local start with its offset (unique across DST). */

@@ -45,7 +45,8 @@ export function today(timeZone: string, now = Date.now()): string {
   return new Date(now + zoneOffsetMs(now, timeZone)).toISOString().slice(0, 10)
 }
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10)
+/** A YYYY-MM-DD date moved by whole days. */
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10)
 
 /**
  * A report's `[from, to]` — inclusive days in the site's time zone (SPEC §5) — as the
