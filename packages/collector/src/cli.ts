@@ -1,4 +1,6 @@
-import { loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
+import { parseArgs } from 'node:util'
+import { defaultConfig, loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
+import { openStore } from './store/open-store.js'
 import { buildApp } from './app.js'
 import { ConfigError } from './errors.js'
 import { parseDemoArgs, runDemo } from './demo/command.js'
@@ -8,6 +10,7 @@ const USAGE = `Usage: trackway <command> [options]
 Commands:
   serve     Run the collector (ingest, reports, /sdk.js, dashboard)
   demo      Send weeks of realistic synthetic history to a running collector's site
+  rebuild   Derive persons, sessions and orders again from the event log (collector stopped)
   help      Show this help
 
 serve options (flag > environment variable > default):
@@ -28,6 +31,9 @@ demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)
   --days N        days of history, 1..29 (28)              --persons N   visitors (1500)
   --seed N        the same seed gives the same history (42)
+
+rebuild options:
+  --store URL     TRACKWAY_STORE    duckdb:./trackway-data/trackway.duckdb
 `
 
 /** Runs the `trackway` command line; resolves with the exit code. */
@@ -37,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command ? 0 : 2
   }
-  if (command !== 'serve' && command !== 'demo') {
+  if (command !== 'serve' && command !== 'demo' && command !== 'rebuild') {
     console.error(`trackway: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -48,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`demo history for "${run.site}": ${sum.events} events in ${sum.requests} requests — ${sum.accepted} accepted, ${sum.duplicates} duplicates, ${sum.rejected} rejected`)
       return 0
     }
+    if (command === 'rebuild') return await rebuild(rest)
     return await serve(rest)
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -55,6 +62,36 @@ export async function main(argv: string[]): Promise<number> {
       return 2
     }
     throw err
+  }
+}
+
+/**
+ * `trackway rebuild`: the derived tables are a cache of the log; this recomputes them whole (the
+ * collector keeps them current by itself — use it after restoring a backup or to check them).
+ */
+async function rebuild(argv: string[]): Promise<number> {
+  let url: string
+  try {
+    const { values } = parseArgs({ args: argv, options: { store: { type: 'string' } }, strict: true, allowPositionals: false })
+    url = values.store ?? process.env.TRACKWAY_STORE ?? defaultConfig.store
+  } catch (err) {
+    throw new ConfigError(`rebuild: ${(err as Error).message}`)
+  }
+  const store = openStore(url, { deriveOnInit: false })
+  try {
+    await store.init()
+  } catch (err) {
+    if (/lock/i.test(String((err as Error).message))) {
+      throw new ConfigError(`rebuild: ${url} is open in another process — stop the collector first`)
+    }
+    throw err
+  }
+  try {
+    const r = await store.rebuild()
+    console.log(`rebuilt the derived tables of ${url}: ${r.events} events of ${r.persons} persons in ${(r.ms / 1000).toFixed(1)} s`)
+    return 0
+  } finally {
+    await store.close()
   }
 }
 

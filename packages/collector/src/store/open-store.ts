@@ -2,12 +2,17 @@ import { ConfigError } from '../errors.js'
 import { DuckDBStore } from './duckdb/duckdb-store.js'
 import type { Store } from './types.js'
 
+export interface StoreOptions {
+  /** Bring derived tables up to date when opening (default); `trackway rebuild` skips it. */
+  deriveOnInit?: boolean
+}
+
 /** Opens the store a `--store` URL names. */
-export function openStore(url: string): Store {
+export function openStore(url: string, options: StoreOptions = {}): Store {
   if (url.startsWith('duckdb:')) {
     const path = url.slice('duckdb:'.length)
     if (!path) throw new ConfigError('--store duckdb: needs a file path, e.g. duckdb:./trackway-data/trackway.duckdb')
-    return new DuckDBStore(path)
+    return new DuckDBStore(path, options)
   }
   throw new ConfigError(`the ClickHouse store is not available in this version: ${url.replace(/\/\/[^@]*@/, '//***@')}`)
 }

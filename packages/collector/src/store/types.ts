@@ -110,6 +110,11 @@ export interface Store {
   resolvePerson(site: string, id: string): Promise<string | null>
   /** All sessions of a person in time order, with pages, events and conversions (SPEC §4). */
   journey(site: string, person: string): Promise<Journey>
+  /**
+   * Derives persons, sessions and orders again from the whole event log, replacing the derived
+   * tables (`trackway rebuild`); the reports otherwise keep them current incrementally.
+   */
+  rebuild(): Promise<{ events: number; persons: number; ms: number }>
   /** Stored events of a site, bots included. */
   countEvents(site: string): Promise<number>
   /** Resolves when the store answers a trivial query. */

@@ -1,8 +1,7 @@
-import { SESSIONS_CTE } from './sessions-sql.js'
-import { SELECTED_SESSIONS_CTE } from './overview-sql.js'
 import { SESSION_DIMENSIONS, type Dimension } from '../../core/breakdown.js'
+import type { Fragment } from './selection.js'
 
-/** Column of each session dimension in the `sessions` CTE (names are code, never request text). */
+/** Column of each session dimension in `tw_sessions` (names are code, never request text). */
 const COLUMN: Record<(typeof SESSION_DIMENSIONS)[number], string> = {
   channel: 'channel',
   source: 'source',
@@ -17,51 +16,49 @@ const COLUMN: Record<(typeof SESSION_DIMENSIONS)[number], string> = {
   country: 'country',
 }
 
-const COMMON = `
-WITH ${SESSIONS_CTE},
-${SELECTED_SESSIONS_CTE},
-started AS (SELECT * FROM sel WHERE start_t >= $from AND start_t < $to),
-order_events AS (
-  SELECT arg_min(id, (t, id)) AS id FROM pe WHERE type = 'purchase' AND order_id IS NOT NULL GROUP BY order_id
-)`
-
-/** Is event `e` a goal event ($goal_type, and $goal_name for custom:name)? */
-const goalOf = (e: string) => `${e}.type = $goal_type AND ($goal_name::VARCHAR IS NULL OR ${e}.name = $goal_name)`
+const ROWS = `
+SELECT value, count(DISTINCT pno) AS visitors, count(*) AS sessions,
+  count(*) FILTER (WHERE converted) AS conversions, coalesce(sum(revenue), 0) AS revenue
+FROM per_row GROUP BY value
+ORDER BY visitors DESC, value ASC NULLS LAST LIMIT $limit`
 
 /**
- * The breakdown of core/breakdown.ts in SQL; `page` rows count what follows the session's first
- * view of the path (by t, then id, i.e. person_seq). Sorted and limited by the caller's $limit.
+ * The breakdown of core/breakdown.ts over the derived tables, for sessions started in
+ * [$from, $to). A session converts with a goal event anywhere in it; its revenue is that of the
+ * orders whose earliest purchase is in it. `page` rows count what follows the session's first
+ * view of the path (by t, then id: `seq`).
  */
-export function breakdownSql(dimension: Dimension): string {
+export function breakdownSql(dimension: Dimension, sel: Fragment, goal: Fragment): string {
+  const started = `started AS (SELECT * FROM sel WHERE start_t >= $from AND start_t < $to)`
   if (dimension === 'page') {
-    return `${COMMON},
+    return `WITH ${sel.sql},
+${started},
 views AS (
-  SELECT e.person, e.session_no, e.path, min(e.person_seq) AS first_seq
-  FROM pe e JOIN started USING (person, session_no)
-  WHERE e.type = 'pageview' GROUP BY e.person, e.session_no, e.path
+  SELECT e.sid, e.pno, e.path, min(e.seq) AS first_seq
+  FROM tw_pe e JOIN started s USING (sid)
+  WHERE e.site = $site AND e.type = 'pageview' GROUP BY e.sid, e.pno, e.path
 ),
-per_view AS (
-  SELECT v.path AS value, v.person, v.session_no,
-    bool_or(${goalOf('e')}) FILTER (WHERE e.person_seq > v.first_seq) AS converted,
-    sum(e.revenue) FILTER (WHERE e.person_seq > v.first_seq AND e.id IN (SELECT id FROM order_events)) AS revenue
-  FROM views v JOIN pe e USING (person, session_no)
-  GROUP BY v.path, v.person, v.session_no
-)
-SELECT value, count(DISTINCT person) AS visitors, count(*) AS sessions,
-  count(*) FILTER (WHERE converted) AS conversions, coalesce(sum(revenue), 0) AS revenue
-FROM per_view GROUP BY value
-ORDER BY visitors DESC, value ASC NULLS LAST LIMIT $limit`
+last_goal AS (
+  SELECT e.sid, max(e.seq) AS seq FROM tw_pe e JOIN started s USING (sid)
+  WHERE e.site = $site AND ${goal.sql} GROUP BY e.sid
+),
+view_revenue AS (
+  SELECT v.sid, v.path, sum(o.revenue) AS revenue
+  FROM views v JOIN tw_orders o ON o.sid = v.sid AND o.seq > v.first_seq
+  GROUP BY v.sid, v.path
+),
+per_row AS (
+  SELECT v.path AS value, v.pno, g.seq > v.first_seq AS converted, r.revenue
+  FROM views v LEFT JOIN last_goal g USING (sid) LEFT JOIN view_revenue r USING (sid, path)
+)${ROWS}`
   }
-  return `${COMMON},
-per_session AS (
-  SELECT s.${COLUMN[dimension]} AS value, s.person, s.session_no,
-    bool_or(${goalOf('e')}) AS converted,
-    sum(e.revenue) FILTER (WHERE e.id IN (SELECT id FROM order_events)) AS revenue
-  FROM started s JOIN pe e USING (person, session_no)
-  GROUP BY s.${COLUMN[dimension]}, s.person, s.session_no
-)
-SELECT value, count(DISTINCT person) AS visitors, count(*) AS sessions,
-  count(*) FILTER (WHERE converted) AS conversions, coalesce(sum(revenue), 0) AS revenue
-FROM per_session GROUP BY value
-ORDER BY visitors DESC, value ASC NULLS LAST LIMIT $limit`
+  return `WITH ${sel.sql},
+${started},
+session_revenue AS (
+  SELECT o.sid, sum(o.revenue) AS revenue FROM tw_orders o WHERE o.site = $site GROUP BY o.sid
+),
+per_row AS (
+  SELECT s.${COLUMN[dimension]} AS value, s.pno, list_contains(s.goals, $goal_key) AS converted, r.revenue
+  FROM started s LEFT JOIN session_revenue r USING (sid)
+)${ROWS}`
 }

@@ -11,22 +11,48 @@ import type { FunnelRow, FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey } from '../../core/journey.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
+import { refreshDerived, type RefreshResult } from './materialize.js'
 
 export type { SessionRow } from './reports.js'
+export type { RefreshResult } from './materialize.js'
+
+/** Shortest pause between the end of one background refresh of the derived tables and the next. */
+const REFRESH_MIN_DELAY_MS = 1000
 
 /**
  * The embedded DuckDB store. One process owns the file (DuckDB's rule), so the collector is
  * its only writer: the ingest writer serializes appends on `writeConn`; management writes
  * use `adminConn`; every read opens its own short-lived connection (they run concurrently).
+ *
+ * Reports read the derived tables (materialize.ts), which `derivedConn` keeps up to date with
+ * the log: in the background at most every REFRESH_MIN_DELAY_MS (or twice the last refresh's
+ * duration, so refreshing takes at most a third of the time under load) after an append, and
+ * before every report that would otherwise miss committed events — a report always sees every
+ * event acknowledged before it was asked for.
  */
 export class DuckDBStore implements Store {
   private instance!: DuckDBInstance
   private writeConn!: DuckDBConnection
   private adminConn!: DuckDBConnection
-  /** The report queries, over short-lived read connections. */
-  private readonly reports = new DuckDBReports((sql, params) => this.query(sql, params))
+  private derivedConn!: DuckDBConnection
+  /** The report queries, over short-lived read connections, on derived tables brought up to date first. */
+  private readonly reports = new DuckDBReports(async (sql, params) => {
+    await this.derive(false)
+    return this.query(sql, params)
+  })
+  /** Appends committed so far, and how many of them the derived tables include. */
+  private appends = 0
+  private derivedAppends = -1
+  /** Refreshes run one at a time, in call order. */
+  private chain: Promise<unknown> = Promise.resolve()
+  private refreshTimer: NodeJS.Timeout | null = null
+  private lastRefreshMs = 0
+  private closed = false
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: { deriveOnInit?: boolean } = {},
+  ) {}
 
   async init(): Promise<void> {
     if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
@@ -36,11 +62,48 @@ export class DuckDBStore implements Store {
     this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB' })
     this.writeConn = await this.instance.connect()
     this.adminConn = await this.instance.connect()
+    this.derivedConn = await this.instance.connect()
     for (const sql of [...DDL, ...MACROS]) await this.adminConn.run(sql)
     const rows = (await this.adminConn.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
     if (rows[0]?.v === null || rows[0]?.v === undefined) {
       await this.adminConn.run('INSERT INTO schema_version VALUES ($v)', { v: SCHEMA_VERSION })
     }
+    // Catch up with events appended since the last refresh (e.g. before a crash), or derive
+    // everything when the derived tables are new or of another version.
+    if (this.options.deriveOnInit !== false) await this.derive(false)
+  }
+
+  /** Derives persons, sessions and orders again from the whole log (`trackway rebuild`). */
+  rebuild(): Promise<RefreshResult> {
+    return this.derive(true) as Promise<RefreshResult>
+  }
+
+  /**
+   * Brings the derived tables up to date (everything with `full`); null when they already were.
+   * Calls queue behind each other; a queued call finding the tables current returns at once.
+   */
+  private derive(full: boolean): Promise<RefreshResult | null> {
+    const run = async () => {
+      const appends = this.appends
+      if (!full && this.derivedAppends === appends) return null
+      const result = await refreshDerived(this.derivedConn, full)
+      this.derivedAppends = appends
+      this.lastRefreshMs = result.ms
+      return result
+    }
+    const p = this.chain.then(run, run)
+    this.chain = p.catch(() => undefined)
+    return p
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer || this.closed) return
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null
+      // A failure here surfaces on the next report, which retries the refresh.
+      this.derive(false).catch(() => undefined)
+    }, Math.max(REFRESH_MIN_DELAY_MS, 2 * this.lastRefreshMs))
+    this.refreshTimer.unref()
   }
 
   async appendEvents(rows: readonly EventRow[]): Promise<void> {
@@ -59,6 +122,8 @@ export class DuckDBStore implements Store {
       await conn.run('ROLLBACK').catch(() => undefined)
       throw err
     }
+    this.appends++
+    this.scheduleRefresh()
   }
 
   async findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>> {
@@ -173,6 +238,11 @@ export class DuckDBStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true
+    if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    this.refreshTimer = null
+    await this.chain
+    this.derivedConn?.closeSync()
     this.writeConn?.closeSync()
     this.adminConn?.closeSync()
     this.instance?.closeSync()

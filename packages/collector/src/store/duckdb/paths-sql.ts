@@ -1,15 +1,14 @@
-import { SESSIONS_CTE } from './sessions-sql.js'
-import { SELECTED_SESSIONS_CTE } from './overview-sql.js'
+import type { Fragment } from './selection.js'
 
-/** core/paths.ts in SQL: the first $depth pageview paths of each session in range, counted. */
-export const PATHS_SQL = `
-WITH ${SESSIONS_CTE},
-${SELECTED_SESSIONS_CTE},
+/**
+ * core/paths.ts over the derived tables: the first $depth pageview paths of each selected session
+ * started in range (sessions keep their first SESSION_PAGES paths), counted.
+ */
+export const pathsSql = (sel: Fragment) => `
+WITH ${sel.sql},
 seqs AS (
-  SELECT e.person, e.session_no, list(e.path ORDER BY e.t, e.id)[1:$depth] AS pages
-  FROM sev e JOIN sel s USING (person, session_no)
-  WHERE e.type = 'pageview' AND s.start_t >= $from AND s.start_t < $to
-  GROUP BY e.person, e.session_no
+  SELECT pages[1:$depth] AS pages FROM sel
+  WHERE start_t >= $from AND start_t < $to AND len(pages) > 0
 )
 SELECT pages, count(*) AS sessions FROM seqs GROUP BY pages
 ORDER BY sessions DESC, array_to_string(pages, chr(0)) ASC

@@ -1,16 +1,16 @@
-import { listValue, type DuckDBValue } from '@duckdb/node-api'
+import type { DuckDBValue } from '@duckdb/node-api'
 import type { Bucket, Filters, Overview, TimeRange } from '../types.js'
 import { ratio, REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey, JourneySession } from '../../core/journey.js'
 import type { PathRow } from '../../core/paths.js'
-import { OVERVIEW_BUCKETS_SQL, REALTIME_SQL } from './overview-sql.js'
+import { overviewBucketsSql, realtimeSql } from './overview-sql.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
 import { funnelSql } from './funnel-sql.js'
-import { PATHS_SQL } from './paths-sql.js'
-import { SESSIONS_CTE } from './sessions-sql.js'
+import { pathsSql } from './paths-sql.js'
+import { bucketing, goal as goalOf, selection } from './selection.js'
 
 /** Runs one read query with named parameters. */
 export type Query = (sql: string, params?: Record<string, DuckDBValue>) => Promise<Record<string, unknown>[]>
@@ -39,33 +39,7 @@ export interface SessionRow {
 }
 
 
-/** Named parameters of the common filters: every one bound, NULL when absent. */
-function filterParams(site: string, f: Filters): Record<string, DuckDBValue> {
-  return {
-    site,
-    channel: f.channel ?? null,
-    source: f.source ?? null,
-    medium: f.medium ?? null,
-    campaign: f.campaign ?? null,
-    device: f.device ?? null,
-    browser: f.browser ?? null,
-    os: f.os ?? null,
-    country: f.country ?? null,
-    path: f.path ?? null,
-    referred: f.referred ?? null,
-  }
-}
-
-/** Named parameters of a goal: an event type, or `custom:name` as type and name. */
-function goalParams(goal: string): Record<string, DuckDBValue> {
-  const custom = goal.startsWith('custom:')
-  return { goal_type: custom ? 'custom' : goal, goal_name: custom ? goal.slice(7) : null }
-}
-
-/** Named parameters of a report query over one range: filters, range and goal. */
-function reportParams(site: string, range: TimeRange, f: Filters, goal: string): Record<string, DuckDBValue> {
-  return { ...filterParams(site, f), ...goalParams(goal), from: BigInt(range.fromMs), to: BigInt(range.toMs) }
-}
+const range = (r: TimeRange) => ({ from: BigInt(r.fromMs), to: BigInt(r.toMs) })
 
 /**
  * The report queries of the DuckDB adapter (SPEC §5–6): SQL in, metric shapes out. Each mirrors a
@@ -80,13 +54,11 @@ export class DuckDBReports {
   }
 
   async overviewBuckets(site: string, buckets: readonly Bucket[], filters: Filters = {}, goal = 'purchase'): Promise<{ label: string; overview: Overview }[]> {
-    const rows = await this.query(OVERVIEW_BUCKETS_SQL, {
-      ...filterParams(site, filters),
-      ...goalParams(goal),
-      labels: listValue(buckets.map((b) => b.label)),
-      starts: listValue(buckets.map((b) => BigInt(b.fromMs))),
-      ends: listValue(buckets.map((b) => BigInt(b.toMs))),
-    })
+    if (buckets.length === 0) return []
+    const sel = selection(site, filters)
+    const b = bucketing(buckets)
+    const g = goalOf('e', goal)
+    const rows = await this.query(overviewBucketsSql(sel, b, g), { ...sel.params, ...b.params, ...g.params })
     return rows.map((r) => {
       const n = (k: string) => num(r[k])
       const sessions = n('sessions')
@@ -115,7 +87,10 @@ export class DuckDBReports {
   /** Every session of a site (SPEC §4), in start order: the derivation the reports build on. */
   async sessionRows(site: string): Promise<SessionRow[]> {
     const rows = await this.query(
-      `WITH ${SESSIONS_CTE} SELECT * EXCLUDE (session_no) FROM sessions ORDER BY start_t, person, first_id`,
+      `SELECT p.person, s.first_id, s.start_t, s.end_t, s.pageviews, s.channel, s.source, s.medium, s.campaign,
+         s.referrer_domain, s.entry_page, s.exit_page, s.device, s.browser, s.os, s.country
+       FROM tw_sessions s JOIN tw_persons p ON p.site = s.site AND p.pno = s.pno
+       WHERE s.site = $site ORDER BY s.start_t, p.person, s.first_id`,
       { site },
     )
     return rows.map((r) => ({
@@ -138,8 +113,10 @@ export class DuckDBReports {
     }))
   }
 
-  async breakdown(site: string, range: TimeRange, dimension: Dimension, filters: Filters = {}, goal = 'purchase', limit = 100): Promise<BreakdownRow[]> {
-    const rows = await this.query(breakdownSql(dimension), { ...reportParams(site, range, filters, goal), limit: BigInt(limit) })
+  async breakdown(site: string, r: TimeRange, dimension: Dimension, filters: Filters = {}, goal = 'purchase', limit = 100): Promise<BreakdownRow[]> {
+    const sel = selection(site, filters)
+    const g = dimension === 'page' ? goalOf('e', goal) : { sql: '', params: { goal_key: goal } }
+    const rows = await this.query(breakdownSql(dimension, sel, g), { ...sel.params, ...g.params, ...range(r), limit: BigInt(limit) })
     return rows.map((r) => ({
       value: (r.value as string | null) ?? null,
       visitors: num(r.visitors),
@@ -149,21 +126,23 @@ export class DuckDBReports {
     }))
   }
 
-  async funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): Promise<FunnelRow[]> {
-    const params: Record<string, DuckDBValue> = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), window: BigInt(windowMs) }
+  async funnel(site: string, r: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): Promise<FunnelRow[]> {
+    const sel = selection(site, filters)
+    const params: Record<string, DuckDBValue> = { ...sel.params, ...range(r), window: BigInt(windowMs) }
     steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
-    const rows = await this.query(funnelSql(steps.length), params)
+    const rows = await this.query(funnelSql(steps.length, sel), params)
     return funnelRows(steps, rows.map((r) => num(r.persons)), rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))))
   }
 
-  async paths(site: string, range: TimeRange, depth = 4, limit = 20, filters: Filters = {}): Promise<PathRow[]> {
-    const params = { ...filterParams(site, filters), from: BigInt(range.fromMs), to: BigInt(range.toMs), depth: BigInt(depth), limit: BigInt(limit) }
-    return (await this.query(PATHS_SQL, params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
+  async paths(site: string, r: TimeRange, depth = 4, limit = 20, filters: Filters = {}): Promise<PathRow[]> {
+    const sel = selection(site, filters)
+    const params = { ...sel.params, ...range(r), depth: BigInt(depth), limit: BigInt(limit) }
+    return (await this.query(pathsSql(sel), params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
-    const params = { ...filterParams(site, filters), since: BigInt(now - REALTIME_WINDOW_MS) }
-    return num((await this.query(REALTIME_SQL, params))[0]?.visitors)
+    const sel = selection(site, filters)
+    return num((await this.query(realtimeSql(sel), { ...sel.params, since: BigInt(now - REALTIME_WINDOW_MS) }))[0]?.visitors)
   }
 
   async resolvePerson(site: string, id: string): Promise<string | null> {
@@ -174,7 +153,7 @@ export class DuckDBReports {
     const sessions: JourneySession[] = []
     let current = null as { no: number; s: JourneySession } | null
     for (const r of await this.query(JOURNEY_SQL, { site, person })) {
-      const no = num(r.session_no)
+      const no = num(r.sid)
       if (current?.no !== no) {
         current = {
           no,

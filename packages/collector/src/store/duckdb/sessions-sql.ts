@@ -1,49 +1,83 @@
 /**
- * Common table expressions deriving persons and sessions from a site's events (SPEC §4), for
- * the report queries to build on. Bots are excluded. Parameters: $site.
+ * The derivation of SPEC §4 in SQL: persons and sessions from the event log, for the
+ * materialization (materialize.ts) to store. Bots are excluded.
  *
- * - `pe`: events with `person`, `session_no` (per person) and `sid` (person + session_no).
- * - `sessions`: one row per session with its start/end and first-event attributes.
- * - `person_refs`: a person's referral code.
+ * Scope `all` derives every person of every site; scope `dirty` only the persons listed in the
+ * temporary table `tw_dirty(site, person)` — a person's sessions depend on their own events only,
+ * so re-deriving the persons new events touch keeps the materialization equal to a full derivation.
+ *
+ * Output CTE `pe`: the events with `person`, `session_no` (per person, from 1), `person_seq`
+ * (1.. by t, then id) and `starts` (1 on each session's first event).
  *
  * Sessions: a person's events by (t, id) split into gap segments (> 30 min); inside a segment a
  * pageview carrying campaign parameters starts a session when its parameters differ from those
  * of the session's first event. That first event's parameters are the ones of the previous
  * campaign pageview of the segment (each either continued or started the current session), or
- * else of the segment's first event — so plain window functions suffice. A person's sessions
- * depend on their events only, so `onePerson` ($person) filters before the window functions. core/sessions.ts is the
+ * else of the segment's first event — so plain window functions suffice. core/sessions.ts is the
  * reference; test/sessions-agreement.test.ts requires both to agree.
  */
-export const sessionsCte = (onePerson = false) => `
+export function derivationCte(scope: 'all' | 'dirty'): string {
+  const source =
+    scope === 'all'
+      ? `
 ev AS (
-  SELECT * FROM events WHERE site = $site AND NOT is_bot
+  SELECT * FROM events WHERE NOT is_bot
 ),
 links AS (
-  SELECT anonymous_id, arg_min(user_id, (t, id)) AS linked_user
+  SELECT site, anonymous_id, arg_min(user_id, (t, id)) AS linked_user
   FROM ev WHERE type IN ('identify', 'signup') AND user_id IS NOT NULL
-  GROUP BY anonymous_id
+  GROUP BY site, anonymous_id
+),`
+      : `
+cand_anon AS (
+  -- browsers whose events may belong to a dirty person: the person itself (an unlinked browser)
+  -- and every browser that identified as a dirty user
+  SELECT site, person AS anonymous_id FROM tw_dirty
+  UNION
+  SELECT e.site, e.anonymous_id FROM events e
+  WHERE e.type IN ('identify', 'signup') AND NOT e.is_bot
+    AND EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = e.site AND d.person = e.user_id)
+),
+ev AS (
+  SELECT * FROM events e WHERE NOT e.is_bot AND (
+    EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = e.site AND d.person = e.user_id)
+    OR EXISTS (SELECT 1 FROM cand_anon c WHERE c.site = e.site AND c.anonymous_id = e.anonymous_id))
+),
+links AS (
+  -- ev holds every event of the browsers in cand_anon, so their links are exact; the links of
+  -- other browsers in ev do not matter (their events there carry a dirty user's id)
+  SELECT e.site, e.anonymous_id, arg_min(e.user_id, (e.t, e.id)) AS linked_user
+  FROM ev e
+  WHERE e.type IN ('identify', 'signup') AND e.user_id IS NOT NULL
+    AND EXISTS (SELECT 1 FROM cand_anon c WHERE c.site = e.site AND c.anonymous_id = e.anonymous_id)
+  GROUP BY e.site, e.anonymous_id
+),`
+  return `${source}
+p00 AS (
+  SELECT ev.*, coalesce(ev.user_id, links.linked_user, ev.anonymous_id) AS person
+  FROM ev LEFT JOIN links USING (site, anonymous_id)
 ),
 p0 AS (
-  SELECT ev.*, coalesce(ev.user_id, links.linked_user, ev.anonymous_id) AS person,
+  SELECT *,
     concat_ws(chr(1), coalesce(utm_source, ''), coalesce(utm_medium, ''), coalesce(utm_campaign, ''), coalesce(utm_term, ''),
       coalesce(utm_content, ''), coalesce(utm_id, ''), coalesce(gclid, ''), coalesce(fbclid, ''), coalesce(msclkid, '')) AS ckey,
     type = 'pageview' AND coalesce(utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid) IS NOT NULL AS cpv
-  FROM ev LEFT JOIN links USING (anonymous_id)${onePerson ? `
-  WHERE coalesce(ev.user_id, links.linked_user, ev.anonymous_id) = $person` : ''}
+  FROM p00${scope === 'dirty' ? `
+  WHERE EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = p00.site AND d.person = p00.person)` : ''}
 ),
 p1 AS (
-  SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY person ORDER BY t, id) <= 1800000 THEN 0 ELSE 1 END AS gap_start
+  SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY site, person ORDER BY t, id) <= 1800000 THEN 0 ELSE 1 END AS gap_start
   FROM p0
 ),
 p2 AS (
-  SELECT *, sum(gap_start) OVER (PARTITION BY person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS seg
+  SELECT *, sum(gap_start) OVER (PARTITION BY site, person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS seg
   FROM p1
 ),
 p3 AS (
   SELECT *,
-    first_value(ckey) OVER (PARTITION BY person, seg ORDER BY t, id) AS seg_key,
+    first_value(ckey) OVER (PARTITION BY site, person, seg ORDER BY t, id) AS seg_key,
     last_value(CASE WHEN cpv THEN ckey END IGNORE NULLS)
-      OVER (PARTITION BY person, seg ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_cpv_key
+      OVER (PARTITION BY site, person, seg ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_cpv_key
   FROM p2
 ),
 p4 AS (
@@ -51,32 +85,8 @@ p4 AS (
   FROM p3
 ),
 pe AS (
-  SELECT *, sum(starts) OVER (PARTITION BY person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS session_no,
-    row_number() OVER (PARTITION BY person ORDER BY t, id) AS person_seq
+  SELECT *, sum(starts) OVER (PARTITION BY site, person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS session_no,
+    row_number() OVER (PARTITION BY site, person ORDER BY t, id) AS person_seq
   FROM p4
-),
-firsts AS (
-  SELECT * FROM pe WHERE starts = 1
-),
-sessions AS (
-  SELECT f.person, f.session_no, f.id AS first_id, f.t AS start_t, agg.end_t, agg.pageviews, agg.exit_page,
-    tw_channel(f.utm_source, f.utm_medium, f.utm_campaign, f.utm_term, f.utm_content, f.utm_id, f.gclid, f.fbclid, f.msclkid,
-      f.referrer_domain, f.url_ref) AS channel,
-    coalesce(f.utm_source, f.referrer_domain, '(direct)') AS source,
-    coalesce(f.utm_medium, CASE WHEN f.referrer_domain IS NULL THEN '(none)' WHEN tw_search(f.referrer_domain) THEN 'organic' ELSE 'referral' END) AS medium,
-    coalesce(f.utm_campaign, '(none)') AS campaign,
-    f.referrer_domain, f.path AS entry_page, f.device, f.browser, f.os, f.country
-  FROM firsts f JOIN (
-    SELECT person, session_no, max(t) AS end_t, count(*) FILTER (WHERE type = 'pageview') AS pageviews,
-      arg_max(path, (t, id)) FILTER (WHERE type = 'pageview') AS exit_page
-    FROM pe GROUP BY person, session_no
-  ) agg USING (person, session_no)
-),
-person_refs AS (
-  SELECT person, arg_min(referral_code, (t, id)) AS referral_code
-  FROM pe WHERE referral_code IS NOT NULL AND type <> 'referral_invite'
-  GROUP BY person
 )`
-
-/** Every person's sessions. */
-export const SESSIONS_CTE = sessionsCte()
+}

@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
+import { DERIVED_VERSION } from '../src/store/duckdb/materialize.js'
+import { derive } from '../src/core/derive.js'
+import type { EventRow } from '../src/store/types.js'
+import { readStore, tempDir } from './fixtures/helpers.js'
+import { BIN, startCollector } from './fixtures/process.js'
+import { demoRows } from './fixtures/demo-rows.js'
+import { row } from './fixtures/rows.js'
+
+const run = promisify(execFile)
+const H = 3_600_000
+const T0 = Date.UTC(2026, 2, 2, 9)
+const ALL = { fromMs: 0, toMs: 4e12 }
+
+/** Sessions as the pure derivation sees them, in the shape of DuckDBStore.sessionRows. */
+const pureSessions = (events: EventRow[]) =>
+  derive(events).sessions.map((s) => ({ person: s.person, firstId: s.events[0]!.id, start: s.start, channel: s.channel, pageviews: s.events.filter((e) => e.type === 'pageview').length }))
+const sqlSessions = async (store: DuckDBStore, site: string) =>
+  (await store.sessionRows(site)).map((s) => ({ person: s.person, firstId: s.firstId, start: s.start, channel: s.channel, pageviews: s.pageviews }))
+const sorted = <T extends { start: number; firstId: string }>(xs: T[]) => [...xs].sort((a, b) => a.start - b.start || (a.firstId < b.firstId ? -1 : 1))
+
+/** Two browsers of one customer: anonymous visits first, the signup on the second device comes later. */
+function twoDevices(): { early: EventRow[]; late: EventRow[] } {
+  const early = [
+    row({ site: 'd', anonymousId: 'phone', t: T0, path: '/', referrerDomain: 'www.google.co.uk' }),
+    row({ site: 'd', anonymousId: 'phone', t: T0 + 60_000, path: '/p/1', type: 'cart_add' }),
+    row({ site: 'd', anonymousId: 'laptop', t: T0 + 2 * H, path: '/', utmSource: 'news', utmMedium: 'email' }),
+    row({ site: 'd', anonymousId: 'laptop', t: T0 + 2 * H + 60_000, type: 'purchase', orderId: 'o-1', revenue: 40 }),
+  ]
+  const late = [
+    // the phone's offline queue: older than what is derived already
+    row({ site: 'd', anonymousId: 'phone', t: T0 - 10 * 60_000, path: '/landing' }),
+    // the signup links the phone, and so its earlier anonymous visit, to the account
+    row({ site: 'd', anonymousId: 'phone', t: T0 + 3 * H, type: 'signup', userId: 'u-7' }),
+    row({ site: 'd', anonymousId: 'laptop', t: T0 + 3 * H, type: 'identify', userId: 'u-7' }),
+    // the same order reported again, later, by the other device: still one order
+    row({ site: 'd', anonymousId: 'phone', t: T0 + 3 * H + 1, type: 'purchase', orderId: 'o-1', revenue: 40 }),
+  ]
+  return { early, late }
+}
+
+describe('derived tables (persons, sessions, orders) kept from the event log', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  let path: string
+  beforeEach(async () => {
+    ;({ dir, cleanup } = await tempDir())
+    path = join(dir, 'derived.duckdb')
+  })
+  afterEach(async () => cleanup())
+
+  it('re-derives the persons new events touch: a late signup merges earlier anonymous history', async () => {
+    const { early, late } = twoDevices()
+    const store = new DuckDBStore(path)
+    await store.init()
+    await store.appendEvents(early)
+    expect((await store.overview('d', ALL)).visitors).toBe(2)
+    await store.appendEvents(late)
+    const o = await store.overview('d', ALL)
+    expect(o.visitors).toBe(1)
+    expect(o.orders).toBe(1)
+    expect(o.revenue).toBe(40)
+    expect(sorted(await sqlSessions(store, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
+    expect((await store.sessionRows('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
+    await store.close()
+  })
+
+  it('catches up at start with events committed but not yet derived (e.g. before a crash)', async () => {
+    const { early, late } = twoDevices()
+    const store = new DuckDBStore(path)
+    await store.init()
+    await store.appendEvents(early)
+    await store.overview('d', ALL)
+    await store.appendEvents(late)
+    await store.close() // closes before the background refresh
+    const [state] = await readStore<{ mark: bigint; top: bigint }>(path, 'SELECT (SELECT mark FROM tw_state) AS mark, (SELECT max(rowid) FROM events) AS top')
+    expect(Number(state!.mark)).toBe(early.length - 1)
+    expect(Number(state!.top)).toBe(early.length + late.length - 1)
+
+    const reopened = new DuckDBStore(path)
+    await reopened.init()
+    await reopened.close()
+    const [after] = await readStore<{ mark: bigint }>(path, 'SELECT mark FROM tw_state')
+    expect(Number(after!.mark)).toBe(early.length + late.length - 1)
+    const again = new DuckDBStore(path)
+    await again.init()
+    expect(sorted(await sqlSessions(again, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
+    await again.close()
+  })
+
+  it('derives everything again when the tables are of another version, and on rebuild()', async () => {
+    const events = demoRows('d', 60, 4)
+    const store = new DuckDBStore(path)
+    await store.init()
+    await store.appendEvents(events)
+    const before = await store.overview('d', ALL)
+    await store.close()
+
+    await readStore(path, `DELETE FROM tw_sessions; UPDATE tw_state SET version = ${DERIVED_VERSION - 1}`)
+    const reopened = new DuckDBStore(path)
+    await reopened.init()
+    expect(await reopened.overview('d', ALL)).toEqual(before)
+    const r = await reopened.rebuild()
+    expect(r.events).toBe(events.filter((e) => !e.isBot).length)
+    expect(r.persons).toBe(new Set(derive(events).sessions.map((s) => s.person)).size)
+    expect(await reopened.overview('d', ALL)).toEqual(before)
+    expect(sorted(await sqlSessions(reopened, 'd'))).toEqual(sorted(pureSessions(events)))
+    await reopened.close()
+  })
+
+  it('keeps sites apart: the same user id on two sites is two persons', async () => {
+    const store = new DuckDBStore(path)
+    await store.init()
+    await store.appendEvents([
+      row({ site: 'a', anonymousId: 'x', userId: 'same', type: 'identify', t: T0 }),
+      row({ site: 'b', anonymousId: 'y', userId: 'same', type: 'identify', t: T0 }),
+      row({ site: 'b', anonymousId: 'y', t: T0 + 1 }),
+    ])
+    expect((await store.overview('a', ALL)).sessions).toBe(1)
+    expect((await store.journey('b', 'same')).sessions[0]!.events).toHaveLength(2)
+    expect((await store.journey('a', 'same')).sessions[0]!.events).toHaveLength(1)
+    await store.close()
+  })
+})
+
+describe('trackway rebuild', () => {
+  it('rebuilds a stopped collector\'s store, and refuses while the collector runs', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const path = join(dir, 'cli.duckdb')
+      const store = new DuckDBStore(path)
+      await store.init()
+      await store.appendEvents(demoRows('cli', 30, 9))
+      await store.close()
+
+      const { stdout } = await run(process.execPath, [BIN, 'rebuild', '--store', `duckdb:${path}`])
+      expect(stdout).toMatch(/^rebuilt the derived tables of duckdb:.*: \d+ events of \d+ persons in \d+\.\d s$/m)
+
+      const bad = await run(process.execPath, [BIN, 'rebuild', '--stor', 'x']).catch((e: { code: number; stderr: string }) => e)
+      expect(bad).toMatchObject({ code: 2 })
+      expect((bad as { stderr: string }).stderr).toContain("Unknown option '--stor'")
+
+      const collector = await startCollector(['--store', `duckdb:${path}`, '--admin-token', 'a-long-enough-admin-token'])
+      try {
+        const busy = await run(process.execPath, [BIN, 'rebuild', '--store', `duckdb:${path}`]).catch((e: { code: number; stderr: string }) => e)
+        expect(busy).toMatchObject({ code: 2 })
+        expect((busy as { stderr: string }).stderr).toContain('open in another process — stop the collector first')
+      } finally {
+        collector.child.kill('SIGTERM')
+        await collector.exited
+      }
+    } finally {
+      await cleanup()
+    }
+  })
+})
