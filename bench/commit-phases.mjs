@@ -17,7 +17,7 @@ const sizes = (process.argv[2] ?? '100,400,800,1600,5000').split(',').map(Number
 
 const dir = mkdtempSync(join(tmpdir(), 'trackway-phases-'))
 try {
-  const store = new DuckDBStore(join(dir, 'phases.duckdb'))
+  const store = new DuckDBStore(join(dir, 'phases.duckdb'), { backgroundRefresh: false })
   await store.init()
   const conn = store.writeConn // private in TypeScript, reachable at run time
   if (!conn) throw new Error('DuckDBStore has no writeConn: update bench/commit-phases.mjs')

@@ -11,13 +11,15 @@
 //    generator version. Rows go in through DuckDBStore.appendEvents (200k rows per call), then
 //    are re-inserted in received_at order, the order a live collector appends them in.
 // 2. The built collector's DuckDBStore (packages/collector/dist) opens the store in a child
-//    process and runs, side by side in rotating order, one warm-up round and --runs measured
-//    rounds (median reported) of: count(*) of the site's events (store.countEvents, the
-//    full-scan baseline), overview of the last 28 days, breakdown by channel, a 4-step funnel
-//    (pageview → cart_add → checkout → purchase, 7-day window) and overviewBuckets with 28 daily
-//    buckets (the timeseries). Then, once each, where the time goes: store.sessionRows(site),
-//    the stages of the sessions derivation alone (SQL over a second connection of the store's
-//    own DuckDB instance), and DuckDB's profile of the overview query by operator.
+//    process, derives persons, sessions and orders from the whole log (store.rebuild(), timed:
+//    what `trackway rebuild` does), then runs, side by side in rotating order, one warm-up round
+//    and --runs measured rounds (median reported) of: count(*) of the site's events
+//    (store.countEvents, the full-scan baseline), overview of the last 28 days, breakdown by
+//    channel, a 4-step funnel (pageview → cart_add → checkout → purchase, 7-day window) and
+//    overviewBuckets with 28 daily buckets (the timeseries). Then, once each: a filtered overview,
+//    breakdown by page, paths, realtime, DuckDB's profile of the overview, and the incremental
+//    refresh after appending 100, 1,000 and 10,000 events of existing persons (on a scratch copy
+//    of the store, checked against a rebuild).
 // 3. Bounded: a report running longer than --timeout-s (120) kills the child; the run then
 //    measures --fallback sizes (1M, 3M) instead and extrapolates to N. The whole run stays within
 //    --budget-min (20) minutes, generation included: rounds that would not fit are skipped
@@ -104,7 +106,7 @@ function removeDb(path) {
 
 async function cacheState(DuckDBStore, path, events) {
   if (!existsSync(path)) return { valid: false, why: 'missing' }
-  const store = new DuckDBStore(path)
+  const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false })
   try {
     await store.init()
     const count = await store.countEvents(SITE)
@@ -140,7 +142,7 @@ async function workerGen(events, path) {
   let appendMs = 0
   let done = 0
   const stats = {}
-  const store = new DuckDBStore(gen)
+  const store = new DuckDBStore(gen, { deriveOnInit: false, backgroundRefresh: false })
   await store.init()
   const it = eventChunks({ events, chunkRows: CHUNK_ROWS, seed: SEED, stats })
   for (;;) {
@@ -160,7 +162,7 @@ async function workerGen(events, path) {
   // 2. Re-insert in received_at order (a live collector appends in arrival order) into a fresh
   //    store file: same DDL, since the store's init() creates it.
   const s0 = performance.now()
-  const fresh = new DuckDBStore(tmp)
+  const fresh = new DuckDBStore(tmp, { deriveOnInit: false, backgroundRefresh: false })
   await fresh.init()
   await fresh.close()
   const instance = await DuckDBInstance.create(tmp)
@@ -175,7 +177,7 @@ async function workerGen(events, path) {
   log(`  sorted by received_at into ${relative(ROOT, tmp)} in ${(sortMs / 1000).toFixed(0)} s`)
 
   // 3. Mark as complete, check, and move into place.
-  const marked = new DuckDBStore(tmp)
+  const marked = new DuckDBStore(tmp, { deriveOnInit: false, backgroundRefresh: false })
   await marked.init()
   await marked.setSetting(SETTING, JSON.stringify({ version: GENERATOR_VERSION, events, seed: SEED, now: NOW, days: DAYS }))
   await marked.setSetting('bench.reports.stats', JSON.stringify(stats))
@@ -230,10 +232,16 @@ function summarize(key, v) {
 
 async function workerMeasure(events, path, runs, deadline, diagnostics) {
   const { DuckDBStore, chunk } = await loadStore()
-  const store = new DuckDBStore(path)
+  const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false })
   const o0 = performance.now()
   await store.init()
   send({ kind: 'open', ms: Math.round(performance.now() - o0), chunk, hwmMiB: hwmMiB() })
+
+  // The derived tables (persons, sessions, orders) the reports read: derived whole from the log,
+  // as `trackway rebuild` does (and as a collector does when it first opens an older store).
+  send({ kind: 'start', key: 'rebuild', round: 0 })
+  const { value: rebuilt, ...rt } = await timed(() => store.rebuild())
+  send({ kind: 'diag', key: 'rebuild', label: 'store.rebuild(): derive persons, sessions and orders from the whole log', ...rt, derivedEvents: rebuilt.events, derivedPersons: rebuilt.persons, hwmMiB: hwmMiB() })
 
   // The store runs every read through its (TypeScript-private) query(sql, params) on a fresh
   // connection of its DuckDB instance; record the last SQL for the diagnostics below.
@@ -285,9 +293,63 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
     }
   }
 
-  if (diagnostics) await measureDiagnostics(store, captured, ownConnection, deadline, firstMs)
-  send({ kind: 'done', hwmMiB: hwmMiB() })
+  if (diagnostics) await measureDiagnostics(store, captured, ownConnection, deadline)
   await store.close()
+  if (diagnostics) await measureRefresh(DuckDBStore, path)
+  send({ kind: 'done', hwmMiB: hwmMiB() })
+}
+
+/**
+ * The incremental refresh a collector runs after appends: on a scratch copy of the store (the
+ * cache stays as built), batches of new events continue the visits of existing persons, some
+ * of them signing up (which merges their earlier anonymous history); each batch is followed by
+ * store.refresh(), timed, and an overview, checked against a rebuild at the end.
+ */
+async function measureRefresh(DuckDBStore, path) {
+  const scratch = join(CACHE_DIR, 'refresh-scratch.duckdb')
+  removeDb(scratch)
+  execFileSync('cp', [path, scratch])
+  if (existsSync(`${path}.wal`)) execFileSync('cp', [`${path}.wal`, `${scratch}.wal`])
+  const store = new DuckDBStore(scratch, { deriveOnInit: false, backgroundRefresh: false })
+  try {
+    await store.init()
+    await store.refresh()
+    const conn = await store.instance.connect()
+    const anons = (await conn.runAndReadAll(
+      'SELECT anonymous_id, any_value(device) AS device FROM events WHERE site = $site AND NOT is_bot GROUP BY anonymous_id ORDER BY hash(anonymous_id) LIMIT 20000',
+      { site: SITE },
+    )).getRowObjectsJS()
+    conn.closeSync()
+    let n = 0
+    for (const size of [100, 1_000, 10_000]) {
+      const rows = []
+      for (let i = 0; i < size; i++) {
+        const a = anons[(n + i) % anons.length]
+        const t = NOW - 3_600_000 + (n + i)
+        const signup = i % 50 === 0
+        rows.push({
+          site: SITE, id: `refresh-${n + i}`, type: signup ? 'signup' : 'pageview', name: null, t, ts: t, receivedAt: t,
+          anonymousId: a.anonymous_id, userId: signup ? `refresh-user-${n + i}` : null, url: 'https://bench.example/again', path: '/again',
+          referrer: null, referrerDomain: null, title: null, props: null, orderId: null, revenue: null, currency: null, items: null,
+          referralCode: null, urlRef: null, score: null, experiment: null, variant: null, engagedMs: null, browser: 'Chrome', os: 'Linux',
+          device: a.device, isBot: false, country: null, utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null,
+          utmId: null, gclid: null, fbclid: null, msclkid: null,
+        })
+      }
+      n += size
+      await store.appendEvents(rows)
+      send({ kind: 'start', key: `refresh:${size}`, round: 0 })
+      const { value: r, ...t } = await timed(() => store.refresh())
+      send({ kind: 'diag', key: `refresh:${size}`, label: `store.refresh() after appending ${size.toLocaleString('en-US')} events of existing persons (2 % signups)`, ...t, derivedEvents: r.events, derivedPersons: r.persons, hwmMiB: hwmMiB() })
+    }
+    const incremental = await store.overview(SITE, RANGE, {}, 'purchase')
+    await store.rebuild()
+    const whole = await store.overview(SITE, RANGE, {}, 'purchase')
+    send({ kind: 'note', text: `after incremental refreshes the overview ${JSON.stringify(incremental) === JSON.stringify(whole) ? 'equals' : 'DIFFERS FROM'} the one after a rebuild` })
+  } finally {
+    await store.close()
+    removeDb(scratch)
+  }
 }
 
 /** Runs `sql` on a connection of the store's instance; the first row. */
@@ -311,75 +373,39 @@ async function timed(fn) {
 }
 
 /**
- * Where the time goes, each run once after the rounds, in order of priority while the time
- * budget lasts (estimates from the overview's warm-up): store.sessionRows, DuckDB's profile of
- * the overview query, and the stages of the sessions derivation as SQL returning one row.
+ * Once each after the rounds: more reports (filtered overview, breakdown by page, paths, journey
+ * of a busy person) and DuckDB's profile of the overview query.
  */
-async function measureDiagnostics(store, captured, ownConnection, deadline, firstMs) {
-  const ov = firstMs.overview ?? 60_000
-  const fits = (factor, what) => {
-    if (Date.now() + ov * factor < deadline) return true
-    send({ kind: 'note', text: `${what} skipped: ~${Math.round((ov * factor) / 1000)} s would pass the time budget` })
-    return false
-  }
-  // 1. store.sessionRows(site): every session, as JS objects (a rough cost of the derivation).
-  let cte = null
-  if (fits(6, 'sessionRows')) {
-    send({ kind: 'start', key: 'sessionRows', round: 0 })
-    const original = store.query
-    let sessionsSql = null
-    store.query = (sql, params) => {
-      sessionsSql = sql
-      return original(sql, params)
-    }
-    const { value: rows, ...t } = await timed(() => store.sessionRows(SITE))
-    store.query = original
-    const persons = new Set(rows.map((r) => r.person)).size
-    send({ kind: 'diag', key: 'sessionRows', label: 'store.sessionRows(site): every session, to JS objects', ...t, sessions: rows.length, persons, hwmMiB: hwmMiB() })
-    const i = sessionsSql?.lastIndexOf('SELECT * EXCLUDE') ?? -1
-    if (i > 0) cte = sessionsSql.slice(0, i)
-  }
-  if (!store.instance) {
-    send({ kind: 'note', text: 'profile and stage timings skipped: no access to the store\'s DuckDB instance' })
-    return
-  }
-  // 2. DuckDB's profile of the overview query (same SQL and parameters), summed by operator type.
-  const q = captured.get('overview')
-  if (q && fits(1.5, 'overview profile')) {
-    send({ kind: 'start', key: 'profile:overview', round: 0 })
-    const conn = await ownConnection()
-    try {
-      await conn.run("PRAGMA enable_profiling = 'json'")
-      const { value: rows, ...t } = await timed(async () => (await conn.runAndReadAll(`EXPLAIN ANALYZE ${q.sql}`, q.params)).getRowObjectsJS())
-      const text = String(rows[0]?.explain_value ?? '')
-      let profile = null
-      try {
-        profile = JSON.parse(text)
-      } catch {
-        // not JSON: keep the text plan
-      }
-      send({ kind: 'diag', key: 'profile:overview', label: 'EXPLAIN ANALYZE of the overview query', ...t, profile: profile ? summarizeProfile(profile) : null, text: profile ? undefined : text.slice(0, 20000), hwmMiB: hwmMiB() })
-    } finally {
-      conn.closeSync()
-    }
-  }
-  if (!cte) {
-    send({ kind: 'note', text: 'stage timings skipped: the sessions CTE was not captured' })
-    return
-  }
-  // 3. The stages of the derivation, SQL only (one row out): each includes the ones before.
-  const stages = [
-    ['pe', 'person resolution + window functions (gap segments, campaign keys, session_no, person_seq)', 'SELECT count(*) AS n, max(session_no) AS x, max(person_seq) AS y FROM pe', 3],
-    ['sessions', '+ session rows (first events, per-session aggregates, join), without the channel', 'SELECT count(*) AS n, max(source) AS x, max(exit_page) AS y, max(end_t) AS z FROM sessions', 3],
-    ['channel', '+ the channel of every session (tw_channel macro)', 'SELECT count(*) AS n, max(channel) AS x, max(source) AS y, max(exit_page) AS z, max(end_t) AS w FROM sessions', 3],
-    ['p0', 'person resolution only (identify/signup links join, campaign key)', 'SELECT count(*) AS n, count(DISTINCT person) AS persons, max(ckey) AS x FROM p0', 1],
-    ['ev', 'the non-bot events of the site (scan + filter)', 'SELECT count(*) AS n, max(t) AS x FROM ev', 0.2],
+async function measureDiagnostics(store, captured, ownConnection, deadline) {
+  const extra = [
+    ['report:overview-filtered', 'overview, last 28 days, channel = Paid Search', () => store.overview(SITE, RANGE, { channel: 'Paid Search' }, 'purchase')],
+    ['report:breakdown-page', 'breakdown by page', () => store.breakdown(SITE, RANGE, 'page', {}, 'purchase', 100)],
+    ['report:paths', 'paths, depth 4', () => store.paths(SITE, RANGE, 4, 20, {})],
+    ['report:realtime', 'realtime', () => store.realtime(SITE, NOW, {})],
   ]
-  for (const [key, label, select, factor] of stages) {
-    if (!fits(factor, `stage ${key}`)) break
-    send({ kind: 'start', key: `stage:${key}`, round: 0 })
-    const { value: [row], ...t } = await timed(() => direct(ownConnection, `${cte} ${select}`, { site: SITE }))
-    send({ kind: 'diag', key: `stage:${key}`, label, ...t, rows: Number(row.n), persons: row.persons === undefined ? undefined : Number(row.persons), hwmMiB: hwmMiB() })
+  for (const [key, label, run] of extra) {
+    if (Date.now() + 30_000 > deadline) break
+    send({ kind: 'start', key, round: 0 })
+    const { value, ...t } = await timed(run)
+    send({ kind: 'diag', key, label, ...t, rows: Array.isArray(value) ? value.length : undefined, hwmMiB: hwmMiB() })
+  }
+  const q = captured.get('overview')
+  if (!q || !store.instance || Date.now() + 30_000 > deadline) return
+  send({ kind: 'start', key: 'profile:overview', round: 0 })
+  const conn = await ownConnection()
+  try {
+    await conn.run("PRAGMA enable_profiling = 'json'")
+    const { value: rows, ...t } = await timed(async () => (await conn.runAndReadAll(`EXPLAIN ANALYZE ${q.sql}`, q.params)).getRowObjectsJS())
+    const text = String(rows[0]?.explain_value ?? '')
+    let profile = null
+    try {
+      profile = JSON.parse(text)
+    } catch {
+      // not JSON: keep the text plan
+    }
+    send({ kind: 'diag', key: 'profile:overview', label: 'EXPLAIN ANALYZE of the overview query', ...t, profile: profile ? summarizeProfile(profile) : null, text: profile ? undefined : text.slice(0, 20000), hwmMiB: hwmMiB() })
+  } finally {
+    conn.closeSync()
   }
 }
 
@@ -465,7 +491,9 @@ function runWorker(args, { stepTimeoutMs = Infinity, deadline, onMessage }) {
       if (msg.kind === 'start') {
         step = { key: msg.key, round: msg.round, at: Date.now(), cpu0: procCpuSeconds(child.pid) }
         clearTimeout(stepTimer)
-        if (Number.isFinite(stepTimeoutMs)) stepTimer = setTimeout(() => kill({ reason: 'timeout', step }), stepTimeoutMs)
+        // deriving the whole log (rebuild) is not a report: it gets 10 minutes
+        const limit = msg.key === 'rebuild' ? Math.max(stepTimeoutMs, 600_000) : stepTimeoutMs
+        if (Number.isFinite(limit)) stepTimer = setTimeout(() => kill({ reason: 'timeout', step }), limit)
       } else if (msg.kind === 'time' || msg.kind === 'diag') {
         clearTimeout(stepTimer)
         step = null
@@ -615,29 +643,11 @@ function queryTable(r) {
 }
 
 function diagnosticsTable(r) {
-  const d = r.diagnostics
-  const rows = []
-  const ovCpu = r.queries.overview?.medianCpuMs
-  const share = (cpu) => (ovCpu && cpu ? `${Math.round((cpu / ovCpu) * 100)} %` : '')
-  if (d.sessionRows) {
-    const x = d.sessionRows
-    rows.push(`| \`store.sessionRows(site)\`: all ${x.sessions.toLocaleString('en-US')} sessions of ${x.persons.toLocaleString('en-US')} persons, ordered, to JS objects | ${ms(x.ms)} | ${ms(x.cpuMs)} | | ${share(x.cpuMs)} |`)
-  }
-  const names = { ev: '`ev`', p0: '`p0`', pe: '`pe`', sessions: '`sessions`', channel: '`sessions` + `channel`' }
-  let prev = null
-  for (const k of ['ev', 'p0', 'pe', 'sessions', 'channel']) {
-    const x = d[`stage:${k}`]
-    if (!x) continue
-    const own = prev ? x.cpuMs - prev.cpuMs : x.cpuMs
-    rows.push(`| SQL up to ${names[k]}: ${x.label} (${x.rows.toLocaleString('en-US')} rows) | ${ms(x.ms)} | ${ms(x.cpuMs)} | ${prev ? `${own >= 0 ? '+' : ''}${ms(own)}` : ms(own)} | ${share(x.cpuMs)} |`)
-    prev = x
-  }
+  const rows = Object.values(r.diagnostics)
+    .filter((x) => x.key === 'rebuild' || x.key.startsWith('refresh:') || x.key.startsWith('report:'))
+    .map((x) => `| ${x.label} | ${ms(x.ms)} | ${ms(x.cpuMs)} | ${x.derivedEvents !== undefined ? `${x.derivedEvents.toLocaleString('en-US')} events of ${x.derivedPersons.toLocaleString('en-US')} persons` : x.rows !== undefined ? `${x.rows} rows` : ''} |`)
   if (!rows.length) return ''
-  return [
-    `| step (run once; each SQL step includes the ones above it) | wall | CPU | CPU added by the step | CPU vs an overview (${ms(ovCpu)}) |`,
-    '|---|---:|---:|---:|---:|',
-    ...rows,
-  ].join('\n')
+  return ['| step (run once) | wall | CPU | derived / result |', '|---|---:|---:|---|', ...rows].join('\n')
 }
 
 function profileTable(r) {
@@ -733,7 +743,7 @@ function markdown(res) {
     out.push('')
     out.push(`### Where the time goes${diag !== main ? ` (at ${fmtN(diag.events)})` : ''}`)
     out.push('')
-    out.push('Every report derives persons and sessions from all of the site\'s events at query time (`sessions-sql.ts`) — the date range only filters *after* the window functions — and then joins the derived sessions back to the events. The derivation alone, run once each after the rounds (the SQL stages over a second connection of the store\'s own DuckDB instance, returning one row):')
+    out.push('Reports read the derived tables (`packages/collector/src/store/duckdb/materialize.ts`): persons, sessions with their per-session figures, events with integer person/session keys, and orders — kept current from the log by an incremental refresh that re-derives only the persons new events touch. Their cost, and more reports, each run once after the rounds:')
     out.push('')
     out.push(diagnosticsTable(diag))
     out.push('')
@@ -758,48 +768,16 @@ function markdown(res) {
 
 function conclusions(res) {
   const r = res.main && !res.main.timedOut ? res.main : null
-  const src = r ?? res.fallback?.at(-1)
-  if (!src) return ''
-  const d = src.diagnostics
-  const cpu = (k) => d[`stage:${k}`]?.cpuMs ?? null
-  const ovCpu = src.queries.overview?.medianCpuMs
-  const bdCpu = src.queries.breakdown?.medianCpuMs
-  const ov = src.queries.overview?.medianMs
-  const base = src.queries.count?.medianMs
-  const lines = ['### What would make it fast', '']
-  const facts = []
-  if (base && ov) facts.push(`an overview costs ~${Math.round(ov / base).toLocaleString('en-US')}× a count(*) over the same rows`)
-  if (cpu('pe') && ovCpu) {
-    facts.push(`person resolution and the window functions alone (\`pe\`) take ${ms(cpu('pe'))} CPU, ${Math.round((cpu('pe') / ovCpu) * 100)} % of an overview's ${ms(ovCpu)}` +
-      (d['profile:overview']?.profile ? ` (DuckDB's profile: window operators ${Math.round((d['profile:overview'].profile.byType.find((e) => e.type === 'WINDOW')?.seconds ?? 0) / d['profile:overview'].profile.operatorSeconds * 100)} % of operator time)` : ''))
-  }
-  if (cpu('channel') && cpu('sessions')) {
-    facts.push(`the \`tw_channel\` macro adds ${ms(cpu('channel') - cpu('sessions'))} CPU for ${d['stage:channel'].rows.toLocaleString('en-US')} sessions${bdCpu && ovCpu ? ` — about what the breakdown by channel costs over the overview (${ms(bdCpu - ovCpu)})` : ''}`)
-  }
-  if (facts.length) {
-    lines.push(`At ${fmtN(src.events)} events${r ? '' : ' (the largest size measured)'} ${facts.join('; ')}. ` +
-      'Every report repeats the derivation over *all* of the site\'s events (the range filters only after the window functions), then joins the ~8 events of each session back to its session row. ' +
-      'The cost therefore grows with the whole history, roughly linearly in CPU, and a shorter range does not help. ' +
-      `At ${fmtN(res.events)} events that is ~${ms(extrapolatedPe(res))} of CPU for the window-function sessionization alone, several times the issue's ~8 s estimate.`)
-    lines.push('')
-  }
-  lines.push('A persons/sessions materialization, maintained incrementally at ingest, takes the derivation out of the read path: ' +
-    'a `persons` map (anonymous_id → person, from identify/signup) and a `sessions` table (person, session_no, start/end, first-event attributes and channel, pageviews, exit page, cart/checkout/purchase/bounce flags, engagement tail), plus `person`/`session_no` per event (on the row or in a side table keyed by event id). ' +
-    'A batch only touches the open sessions of the persons in it: an event more than 30 minutes after the person\'s last one starts a session, a campaign pageview may split one, and only late, clock-skewed or re-linked events (an identify merging two anonymous ids) re-derive that person\'s recent sessions. ' +
-    'Overview, breakdown and timeseries then aggregate the sessions table (~1/8 of the rows) for `start_t` in range, with zone maps skipping the rest, which is close to the count(*) baseline. The funnel becomes a grouped scan of the range\'s events by person.')
-  lines.push('')
-  lines.push('Cheaper steps on the way, each worth measuring with this benchmark: store the channel (and source/medium) per event at ingest, since it is a pure function of the event\'s own fields; ' +
-    'project only the needed columns before the window functions instead of `ev.*` (39 columns, among them url/items/props strings, travel through four window operators and several joins); ' +
-    'and share one `pe` between the reports of a dashboard request.')
+  if (!r) return ''
+  const d = r.diagnostics
+  const refresh = Object.values(d).filter((x) => x.key.startsWith('refresh:'))
+  const lines = ['### Reading the figures', '']
+  lines.push('The reports aggregate the derived tables instead of deriving sessions at query time: the overview and breakdown read ' +
+    'the sessions table (1/8 of the rows) plus one grouped scan of the events in range; time-series buckets join on whole local hours ' +
+    '(an equality join) instead of a range join; the funnel orders each person\'s events by an integer position. ' +
+    (d.rebuild ? `Deriving everything from the log (\`trackway rebuild\`, or the first start on an older store) took ${ms(d.rebuild.ms)} here. ` : '') +
+    (refresh.length ? `An incremental refresh after a batch costs ${refresh.map((x) => `${ms(x.ms)} for ${x.label.match(/appending ([\d,]+)/)?.[1] ?? '?'} events`).join(', ')} — mostly the scans of the log that find the touched persons' events; the collector runs it in the background at most every second (or every 2× its last duration) and before a report that would miss acknowledged events.` : ''))
   return lines.join('\n')
-}
-
-/** CPU of the `pe` stage extrapolated to the benchmark's size (linear in events, the CPU exponent measured ≈ 1). */
-function extrapolatedPe(res) {
-  const src = res.main && !res.main.timedOut ? res.main : res.fallback?.at(-1)
-  const x = src?.diagnostics['stage:pe']
-  if (!x) return null
-  return Math.round(x.cpuMs * (res.events / src.events))
 }
 
 async function main() {

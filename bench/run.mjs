@@ -275,7 +275,8 @@ async function measureBare(bodies, from) {
 /** (b): DuckDBStore.appendEvents of the enriched rows of the measured bodies, in chunks. */
 async function measureAppend(round, bodies, from, to, chunkRows = cfg.appendChunk, tag = 'b') {
   const file = join(tmp, `${tag}-${round}`, 'raw.duckdb')
-  const store = new DuckDBStore(file)
+  // the raw append ceiling: no background refresh of the derived tables (the collector, A, has it)
+  const store = new DuckDBStore(file, { backgroundRefresh: false })
   await store.init()
   const perChunk = Math.max(1, Math.round(chunkRows / EVENTS_PER_BATCH))
   let rowsTotal = 0

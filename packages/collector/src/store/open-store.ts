@@ -5,6 +5,8 @@ import type { Store } from './types.js'
 export interface StoreOptions {
   /** Bring derived tables up to date when opening (default); `trackway rebuild` skips it. */
   deriveOnInit?: boolean
+  /** Refresh derived tables in the background after appends (default); bulk loads turn it off. */
+  backgroundRefresh?: boolean
 }
 
 /** Opens the store a `--store` URL names. */

@@ -51,7 +51,7 @@ export class DuckDBStore implements Store {
 
   constructor(
     private readonly path: string,
-    private readonly options: { deriveOnInit?: boolean } = {},
+    private readonly options: { deriveOnInit?: boolean; backgroundRefresh?: boolean } = {},
   ) {}
 
   async init(): Promise<void> {
@@ -71,6 +71,11 @@ export class DuckDBStore implements Store {
     // Catch up with events appended since the last refresh (e.g. before a crash), or derive
     // everything when the derived tables are new or of another version.
     if (this.options.deriveOnInit !== false) await this.derive(false)
+  }
+
+  /** Brings the derived tables up to date with the log now; null when they were. */
+  refresh(): Promise<RefreshResult | null> {
+    return this.derive(false)
   }
 
   /** Derives persons, sessions and orders again from the whole log (`trackway rebuild`). */
@@ -97,7 +102,7 @@ export class DuckDBStore implements Store {
   }
 
   private scheduleRefresh(): void {
-    if (this.refreshTimer || this.closed) return
+    if (this.refreshTimer || this.closed || this.options.backgroundRefresh === false) return
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null
       // A failure here surfaces on the next report, which retries the refresh.

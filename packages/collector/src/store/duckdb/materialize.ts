@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { derivationCte } from './sessions-sql.js'
+import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 
 /**
  * Version of the derived tables' definition: a store whose tables were derived by another version
@@ -145,7 +145,7 @@ const ORDERS_SQL = [
    GROUP BY e.site, e.order_id`,
 ]
 
-const DROP_TEMP = ['tw_dirty', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
 
 export interface RefreshResult {
   /** `rebuild`: everything was derived again; `refresh`: only the touched persons; `none`: up to date. */
@@ -185,6 +185,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false): Prom
       await conn.run(NEW_PERSONS_SQL)
     } else {
       await conn.run(DIRTY_SQL, { mark: BigInt(mark) })
+      for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
       await conn.run(derivedEvents('dirty'))
       await conn.run(NEW_PERSONS_SQL)
       await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS

@@ -5,6 +5,7 @@
  * Scope `all` derives every person of every site; scope `dirty` only the persons listed in the
  * temporary table `tw_dirty(site, person)` — a person's sessions depend on their own events only,
  * so re-deriving the persons new events touch keeps the materialization equal to a full derivation.
+Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
  *
  * Output CTE `pe`: the events with `person`, `session_no` (per person, from 1), `person_seq`
  * (1.. by t, then id) and `starts` (1 on each session's first event).
@@ -16,12 +17,38 @@
  * else of the segment's first event — so plain window functions suffice. core/sessions.ts is the
  * reference; test/sessions-agreement.test.ts requires both to agree.
  */
+/** The event columns the derivation reads (the wide url/props/items strings stay in the log). */
+const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'anonymous_id',
+  'user_id', 'referrer_domain', 'url_ref', 'device', 'browser', 'os', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
+  'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
+const cols = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ')
+
+/**
+ * For scope `dirty`: the browsers whose anonymous events may belong to a dirty person (the person
+ * itself, an unlinked browser, and every browser that identified as a dirty user) ...
+ */
+export const DIRTY_CANDIDATES_SQL = [
+  `CREATE OR REPLACE TEMP TABLE tw_cand_anon AS
+   SELECT site, person AS anonymous_id FROM tw_dirty
+   UNION
+   SELECT e.site, e.anonymous_id FROM events e SEMI JOIN tw_dirty d ON d.site = e.site AND d.person = e.user_id
+   WHERE e.type IN ('identify', 'signup') AND NOT e.is_bot`,
+  // ... and the rowids of a dirty person's events: those carrying its user id, and the anonymous
+  // ones of its browsers. Narrow scans; the rows are fetched by rowid.
+  `CREATE OR REPLACE TEMP TABLE tw_cand AS
+   SELECT e.rowid AS rid FROM events e SEMI JOIN tw_dirty d ON d.site = e.site AND d.person = e.user_id
+   WHERE NOT e.is_bot
+   UNION ALL
+   SELECT e.rowid FROM events e SEMI JOIN tw_cand_anon c ON c.site = e.site AND c.anonymous_id = e.anonymous_id
+   WHERE NOT e.is_bot AND e.user_id IS NULL`,
+]
+
 export function derivationCte(scope: 'all' | 'dirty'): string {
   const source =
     scope === 'all'
       ? `
 ev AS (
-  SELECT * FROM events WHERE NOT is_bot
+  SELECT ${cols('e')} FROM events e WHERE NOT e.is_bot
 ),
 links AS (
   SELECT site, anonymous_id, arg_min(user_id, (t, id)) AS linked_user
@@ -29,27 +56,15 @@ links AS (
   GROUP BY site, anonymous_id
 ),`
       : `
-cand_anon AS (
-  -- browsers whose events may belong to a dirty person: the person itself (an unlinked browser)
-  -- and every browser that identified as a dirty user
-  SELECT site, person AS anonymous_id FROM tw_dirty
-  UNION
-  SELECT e.site, e.anonymous_id FROM events e
-  WHERE e.type IN ('identify', 'signup') AND NOT e.is_bot
-    AND EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = e.site AND d.person = e.user_id)
-),
 ev AS (
-  SELECT * FROM events e WHERE NOT e.is_bot AND (
-    EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = e.site AND d.person = e.user_id)
-    OR EXISTS (SELECT 1 FROM cand_anon c WHERE c.site = e.site AND c.anonymous_id = e.anonymous_id))
+  -- fetched by rowid: scanning every column of the log to find a few persons' events is the slow part
+  SELECT ${cols('e')} FROM events e SEMI JOIN tw_cand c ON e.rowid = c.rid
 ),
 links AS (
-  -- ev holds every event of the browsers in cand_anon, so their links are exact; the links of
-  -- other browsers in ev do not matter (their events there carry a dirty user's id)
+  -- from the whole log: a browser's earliest identify may name a user that is not dirty
   SELECT e.site, e.anonymous_id, arg_min(e.user_id, (e.t, e.id)) AS linked_user
-  FROM ev e
-  WHERE e.type IN ('identify', 'signup') AND e.user_id IS NOT NULL
-    AND EXISTS (SELECT 1 FROM cand_anon c WHERE c.site = e.site AND c.anonymous_id = e.anonymous_id)
+  FROM events e SEMI JOIN tw_cand_anon c ON c.site = e.site AND c.anonymous_id = e.anonymous_id
+  WHERE e.type IN ('identify', 'signup') AND e.user_id IS NOT NULL AND NOT e.is_bot
   GROUP BY e.site, e.anonymous_id
 ),`
   return `${source}
