@@ -16,8 +16,13 @@ import { refreshDerived, type RefreshResult } from './materialize.js'
 export type { SessionRow } from './reports.js'
 export type { RefreshResult } from './materialize.js'
 
-/** Shortest pause between the end of one background refresh of the derived tables and the next. */
-const REFRESH_MIN_DELAY_MS = 1000
+/**
+ * The background refresh of the derived tables runs when appends pause for REFRESH_QUIET_MS (or
+ * twice the last refresh's duration, if longer), and at the latest REFRESH_MAX_LAG_MS after the
+ * first append it has not covered: under sustained ingest it stays out of the way of the writer.
+ */
+const REFRESH_QUIET_MS = 1000
+const REFRESH_MAX_LAG_MS = 10_000
 
 /**
  * The embedded DuckDB store. One process owns the file (DuckDB's rule), so the collector is
@@ -25,10 +30,9 @@ const REFRESH_MIN_DELAY_MS = 1000
  * use `adminConn`; every read opens its own short-lived connection (they run concurrently).
  *
  * Reports read the derived tables (materialize.ts), which `derivedConn` keeps up to date with
- * the log: in the background at most every REFRESH_MIN_DELAY_MS (or twice the last refresh's
- * duration, so refreshing takes at most a third of the time under load) after an append, and
- * before every report that would otherwise miss committed events — a report always sees every
- * event acknowledged before it was asked for.
+ * the log: in the background when appends pause (see REFRESH_QUIET_MS), and before every report
+ * that would otherwise miss committed events — a report always sees every event acknowledged
+ * before it was asked for.
  */
 export class DuckDBStore implements Store {
   private instance!: DuckDBInstance
@@ -46,6 +50,8 @@ export class DuckDBStore implements Store {
   /** Refreshes run one at a time, in call order. */
   private chain: Promise<unknown> = Promise.resolve()
   private refreshTimer: NodeJS.Timeout | null = null
+  /** When the first append not yet covered by a scheduled refresh happened. */
+  private pendingSince = 0
   private lastRefreshMs = 0
   private closed = false
 
@@ -102,12 +108,16 @@ export class DuckDBStore implements Store {
   }
 
   private scheduleRefresh(): void {
-    if (this.refreshTimer || this.closed || this.options.backgroundRefresh === false) return
+    if (this.closed || this.options.backgroundRefresh === false) return
+    const now = Date.now()
+    if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    else this.pendingSince = now
+    const due = Math.min(now + Math.max(REFRESH_QUIET_MS, 2 * this.lastRefreshMs), this.pendingSince + REFRESH_MAX_LAG_MS)
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null
       // A failure here surfaces on the next report, which retries the refresh.
       this.derive(false).catch(() => undefined)
-    }, Math.max(REFRESH_MIN_DELAY_MS, 2 * this.lastRefreshMs))
+    }, Math.max(0, due - now))
     this.refreshTimer.unref()
   }
 
