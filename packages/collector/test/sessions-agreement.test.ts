@@ -8,7 +8,8 @@ import { computeBreakdown, DIMENSIONS } from '../src/core/breakdown.js'
 import { AIDA, computeFunnel } from '../src/core/funnel.js'
 import { parseSteps } from '../src/reports/funnel-route.js'
 import { computePaths } from '../src/core/paths.js'
-import type { Filters } from '../src/core/filters.js'
+import { computeCsat, computeRevenue } from '../src/core/revenue.js'
+import { hasFilters, type Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
 import { demoRows } from './fixtures/demo-rows.js'
@@ -190,6 +191,23 @@ describe.each([
     { referred: false },
     { source: 'newsletter', medium: 'email' },
   ]
+  it.each(filters)('computes the same revenue and CSAT with filters %o', async (f) => {
+    for (const [fromMs, toMs] of [
+      [t0 - 40 * DAY, t0 + 40 * DAY],
+      [t0 + 3 * DAY, t0 + 10 * DAY],
+      [t0 + 5 * DAY, t0 + 6 * DAY],
+    ] as const) {
+      const range = { fromMs, toMs }
+      close(await store.revenue('agree', range, f), computeRevenue(derived, range, f))
+      close(await store.csat('agree', range, f), computeCsat(derived, range, f))
+    }
+    const wide = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
+    if (!hasFilters(f)) {
+      expect(computeRevenue(derived, wide).customers).toBeGreaterThan(1)
+      if (events.some((e) => e.type === 'feedback')) expect(computeCsat(derived, wide).responses).toBeGreaterThan(1)
+    }
+  })
+
   it.each(filters)('computes the same overview with filters %o', async (f) => {
     for (const [fromMs, toMs] of [
       [t0 - 40 * DAY, t0 + 40 * DAY],

@@ -10,6 +10,8 @@ export interface CoreEvent extends PersonEvent, ChannelInput {
   engagedMs: number | null
   name: string | null
   referralCode: string | null
+  /** `feedback`: the CSAT score, 1..5. */
+  score: number | null
   device: string
   browser: string | null
   os: string | null

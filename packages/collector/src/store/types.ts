@@ -77,6 +77,7 @@ import type { Journey } from '../core/journey.js'
 import type { BreakdownRow, Dimension } from '../core/breakdown.js'
 import type { FunnelRow, FunnelStep } from '../core/funnel.js'
 import type { PathRow } from '../core/paths.js'
+import type { CsatReport, RevenueReport } from '../core/revenue.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -104,6 +105,10 @@ export interface Store {
   funnel(site: string, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters?: Filters): Promise<FunnelRow[]>
   /** SPEC §6 paths: the most common first-`depth` pageview sequences of sessions. */
   paths(site: string, range: TimeRange, depth?: number, limit?: number, filters?: Filters): Promise<PathRow[]>
+  /** SPEC §5–6 revenue: orders, customers, new customers, AOV, frequency, repeat rate, revenue per visitor, CLV. */
+  revenue(site: string, range: TimeRange, filters?: Filters): Promise<RevenueReport>
+  /** SPEC §5–6 csat: scored feedback responses, share of 4–5 (0..100) and mean score. */
+  csat(site: string, range: TimeRange, filters?: Filters): Promise<CsatReport>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -10,6 +10,7 @@ import type { PathRow } from '../../core/paths.js'
 import type { FunnelRow, FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey } from '../../core/journey.js'
+import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
 
@@ -230,6 +231,14 @@ export class DuckDBStore implements Store {
 
   paths(site: string, range: TimeRange, depth?: number, limit?: number, filters?: Filters): Promise<PathRow[]> {
     return this.reports.paths(site, range, depth, limit, filters)
+  }
+
+  revenue(site: string, range: TimeRange, filters?: Filters): Promise<RevenueReport> {
+    return this.reports.revenue(site, range, filters)
+  }
+
+  csat(site: string, range: TimeRange, filters?: Filters): Promise<CsatReport> {
+    return this.reports.csat(site, range, filters)
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

@@ -10,6 +10,8 @@ import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
 import { funnelSql } from './funnel-sql.js'
 import { pathsSql } from './paths-sql.js'
+import { csatSql, revenueSql } from './revenue-sql.js'
+import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
 /** Runs one read query with named parameters. */
@@ -138,6 +140,33 @@ export class DuckDBReports {
     const sel = selection(site, filters)
     const params = { ...sel.params, ...range(r), depth: BigInt(depth), limit: BigInt(limit) }
     return (await this.query(pathsSql(sel), params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
+  }
+
+  async revenue(site: string, r: TimeRange, filters: Filters = {}): Promise<RevenueReport> {
+    const sel = selection(site, filters)
+    const row = (await this.query(revenueSql(sel), { ...sel.params, ...range(r) }))[0]!
+    const n = (k: string) => num(row[k])
+    const aov = ratio(n('revenue'), n('orders'))
+    const clv = ratio(n('lifetime_revenue'), n('customers'))
+    return {
+      revenue: n('revenue'),
+      orders: n('orders'),
+      customers: n('customers'),
+      newCustomers: n('new_customers'),
+      aov,
+      purchaseFrequency: ratio(n('orders'), n('customers')),
+      repeatPurchaseRate: ratio(n('repeat_customers'), n('customers')),
+      revenuePerVisitor: ratio(n('revenue'), n('visitors')),
+      clv,
+      clvToAov: clv === null || aov === null ? null : ratio(clv, aov),
+    }
+  }
+
+  async csat(site: string, r: TimeRange, filters: Filters = {}): Promise<CsatReport> {
+    const sel = selection(site, filters)
+    const row = (await this.query(csatSql(sel), { ...sel.params, ...range(r) }))[0]!
+    const share = ratio(num(row.satisfied), num(row.responses))
+    return { responses: num(row.responses), csat: share === null ? null : share * 100, avgScore: ratio(num(row.score_sum), num(row.responses)) }
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {

@@ -1,0 +1,90 @@
+import type { TimeRange } from '../store/types.js'
+import type { Derived } from './derive.js'
+import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { firstPurchases, inRange, ratio } from './metrics.js'
+
+/** SPEC §5–6 `stats/revenue`. Ratios are null when their divisor is 0. */
+export interface RevenueReport {
+  revenue: number
+  orders: number
+  customers: number
+  newCustomers: number
+  aov: number | null
+  purchaseFrequency: number | null
+  repeatPurchaseRate: number | null
+  revenuePerVisitor: number | null
+  clv: number | null
+  clvToAov: number | null
+}
+
+/**
+ * Revenue metrics over [from, to) (decisions in docs/metrics.md). An order counts once, at its
+ * earliest purchase event, for the person and session of that event; with filters, only orders
+ * placed in selected sessions. Customers: persons with such an order in range; new customers: those
+ * of them whose first order ever is in range. clv: the customers' revenue from their first order
+ * ever up to `to` (every order of theirs, whatever the filters) ÷ customers. Visitors (for
+ * revenuePerVisitor) as in the overview.
+ */
+export function computeRevenue(d: Derived, range: TimeRange, filters: Filters = {}): RevenueReport {
+  const filtered = hasFilters(filters)
+  const selected = new Set(filtered ? d.sessions.filter((s) => sessionMatches(s, filters, d)) : d.sessions)
+  const visitors = new Set<string>()
+  for (const s of selected) if (s.events.some((e) => inRange(e.t, range))) visitors.add(s.person)
+  let revenue = 0
+  let orders = 0
+  const ordersOf = new Map<string, number>()
+  const firstOrderOf = new Map<string, number>()
+  const lifetimeOf = new Map<string, number>()
+  for (const { event, session } of firstPurchases(d).values()) {
+    const p = session.person
+    firstOrderOf.set(p, Math.min(firstOrderOf.get(p) ?? Infinity, event.t))
+    if (event.t < range.toMs) lifetimeOf.set(p, (lifetimeOf.get(p) ?? 0) + (event.revenue ?? 0))
+    if (!inRange(event.t, range) || !selected.has(session)) continue
+    orders++
+    revenue += event.revenue ?? 0
+    ordersOf.set(p, (ordersOf.get(p) ?? 0) + 1)
+  }
+  const customers = [...ordersOf.keys()]
+  const newCustomers = customers.filter((p) => inRange(firstOrderOf.get(p)!, range)).length
+  const repeat = customers.filter((p) => ordersOf.get(p)! >= 2).length
+  const clv = ratio(customers.reduce((n, p) => n + lifetimeOf.get(p)!, 0), customers.length)
+  const aov = ratio(revenue, orders)
+  return {
+    revenue,
+    orders,
+    customers: customers.length,
+    newCustomers,
+    aov,
+    purchaseFrequency: ratio(orders, customers.length),
+    repeatPurchaseRate: ratio(repeat, customers.length),
+    revenuePerVisitor: ratio(revenue, visitors.size),
+    clv,
+    clvToAov: clv === null || aov === null ? null : ratio(clv, aov),
+  }
+}
+
+/** SPEC §5–6 `stats/csat`: responses, csat (0..100) and the mean score. */
+export interface CsatReport {
+  responses: number
+  csat: number | null
+  avgScore: number | null
+}
+
+/** `feedback` events in range (of the selected sessions) with a score: share of 4s and 5s, and the mean. */
+export function computeCsat(d: Derived, range: TimeRange, filters: Filters = {}): CsatReport {
+  const filtered = hasFilters(filters)
+  let responses = 0
+  let satisfied = 0
+  let sum = 0
+  for (const s of d.sessions) {
+    if (filtered && !sessionMatches(s, filters, d)) continue
+    for (const e of s.events) {
+      if (e.type !== 'feedback' || e.score === null || !inRange(e.t, range)) continue
+      responses++
+      sum += e.score
+      if (e.score >= 4) satisfied++
+    }
+  }
+  const share = ratio(satisfied, responses)
+  return { responses, csat: share === null ? null : share * 100, avgScore: ratio(sum, responses) }
+}

@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+
+let dir: { dir: string; cleanup: () => Promise<void> }
+let app: FastifyInstance
+
+beforeEach(async () => {
+  dir = await tempDir()
+  app = await makeApp(join(dir.dir, 't.duckdb'))
+})
+afterEach(async () => {
+  await app.close()
+  await dir.cleanup()
+})
+
+const get = (url: string, token: string | null = TOKEN) =>
+  app.inject({ url, headers: token ? { authorization: `Bearer ${token}` } : {} })
+
+describe('GET /v1/sites/:site/stats/revenue and stats/csat', () => {
+  it('answer per SPEC §5 on a real store, each order once', async () => {
+    const t = Date.now() - 3_600_000
+    const res = await post(app, {
+      site: 'shop',
+      events: [
+        event({ anonymousId: 'a', ts: t }),
+        event({ anonymousId: 'a', ts: t + 1, type: 'purchase', orderId: 'o-1', revenue: 30 }),
+        event({ anonymousId: 'a', ts: t + 2, type: 'purchase', orderId: 'o-1', revenue: 30 }),
+        event({ anonymousId: 'a', ts: t + 3, type: 'purchase', orderId: 'o-2', revenue: 10 }),
+        event({ anonymousId: 'b', ts: t, type: 'feedback', score: 5 }),
+        event({ anonymousId: 'c', ts: t, type: 'feedback', score: 1 }),
+      ],
+    })
+    expect(res.json()).toMatchObject({ accepted: 6 })
+    const revenue = await get('/v1/sites/shop/stats/revenue')
+    expect(revenue.statusCode).toBe(200)
+    expect(revenue.json()).toMatchObject({
+      revenue: 40, orders: 2, customers: 1, newCustomers: 1, aov: 20, purchaseFrequency: 2,
+      repeatPurchaseRate: 1, revenuePerVisitor: 40 / 3, clv: 40, clvToAov: 2,
+    })
+    expect((await get('/v1/sites/shop/stats/csat')).json()).toMatchObject({ responses: 2, csat: 50, avgScore: 3 })
+    expect((await get('/v1/sites/shop/stats/csat?referred=true')).json()).toMatchObject({ responses: 0, csat: null, avgScore: null })
+  })
+
+  it.each(['revenue', 'csat'])('%s: 400 naming a bad parameter, 404 for an unknown site, 401 without the token', async (report) => {
+    for (const [q, param] of [['referred=maybe', 'referred'], ['from=yesterday', 'from'], ['goal=purchase', 'goal']]) {
+      const res = await get(`/v1/sites/shop/stats/${report}?${q}`)
+      expect(res.statusCode, q).toBe(400)
+      expect(res.json().error.message, q).toContain(param)
+    }
+    expect((await get(`/v1/sites/nope/stats/${report}`)).statusCode).toBe(404)
+    expect((await get(`/v1/sites/shop/stats/${report}`, null)).statusCode).toBe(401)
+  })
+})
