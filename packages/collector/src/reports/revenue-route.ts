@@ -4,6 +4,7 @@ import { errorResponseSchema } from '@trackway/protocol'
 import { siteOf, siteParams } from './site.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, type CommonQuery } from './params.js'
+import type { Filters, Store, TimeRange } from '../store/types.js'
 
 const rate = { type: ['number', 'null'] } as const
 
@@ -45,24 +46,18 @@ const schema = (response: object) => ({
  */
 export const revenueRoutes = fp(
   async (app: FastifyInstance) => {
-    app.get<{ Params: { site: string }; Querystring: CommonQuery }>(
-      '/v1/sites/:site/stats/revenue',
-      { preHandler: app.trackway.requireAdmin, schema: schema(revenueSchema) },
-      async (request) => {
-        const site = siteOf(app, request.params.site)
-        const range = reportRange(request.query, site.timezone)
-        return { from: range.from, to: range.to, ...(await app.trackway.store.revenue(site.id, range, filtersOf(request.query))) }
-      },
-    )
-    app.get<{ Params: { site: string }; Querystring: CommonQuery }>(
-      '/v1/sites/:site/stats/csat',
-      { preHandler: app.trackway.requireAdmin, schema: schema(csatSchema) },
-      async (request) => {
-        const site = siteOf(app, request.params.site)
-        const range = reportRange(request.query, site.timezone)
-        return { from: range.from, to: range.to, ...(await app.trackway.store.csat(site.id, range, filtersOf(request.query))) }
-      },
-    )
+    const report = (name: string, response: object, compute: (store: Store, site: string, range: TimeRange, f: Filters) => Promise<object>) =>
+      app.get<{ Params: { site: string }; Querystring: CommonQuery }>(
+        `/v1/sites/:site/stats/${name}`,
+        { preHandler: app.trackway.requireAdmin, schema: schema(response) },
+        async (request) => {
+          const site = siteOf(app, request.params.site)
+          const range = reportRange(request.query, site.timezone)
+          return { from: range.from, to: range.to, ...(await compute(app.trackway.store, site.id, range, filtersOf(request.query))) }
+        },
+      )
+    report('revenue', revenueSchema, (store, site, range, f) => store.revenue(site, range, f))
+    report('csat', csatSchema, (store, site, range, f) => store.csat(site, range, f))
   },
   { name: 'trackway-revenue' },
 )
