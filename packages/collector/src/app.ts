@@ -6,6 +6,7 @@ import { registerBodyParsers } from './http/body-parser.js'
 import { Metrics } from './http/metrics.js'
 import { requireAdmin, resolveAdminToken } from './http/auth.js'
 import { healthRoutes } from './http/health.js'
+import { openApi } from './http/openapi.js'
 import { staticRoutes } from './http/static-routes.js'
 import { batchRoute } from './ingest/batch-route.js'
 import { pixelRoute } from './ingest/pixel-route.js'
@@ -101,6 +102,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   // CORS headers go on every answer, errors included: a browser that cannot read a 4xx takes it
   // for a network error and retries forever. Retry-After is exposed so the SDK can honour it.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400, exposedHeaders: ['Retry-After'] })
+  await app.register(openApi)
   await app.register(healthRoutes)
   await app.register(batchRoute)
   await app.register(pixelRoute)

@@ -38,9 +38,9 @@ export const staticRoutes = fp(
     }
 
     // The dashboard is static; its data comes from the token-protected read API.
-    await app.register(fastifyStatic, { root: dashboardDir(), prefix: '/dashboard/', index: 'index.html' })
+    await app.register(fastifyStatic, { root: dashboardDir(), prefix: '/dashboard/', index: 'index.html', schemaHide: false })
     if (app.trackway.config.demo) {
-      await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html', decorateReply: false })
+      await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html', decorateReply: false, schemaHide: false })
     }
     app.get('/', async (_request, reply) => reply.redirect(app.trackway.config.demo ? '/demo/' : '/dashboard/'))
   },

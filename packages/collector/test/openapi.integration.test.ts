@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { makeApp, tempDir } from './fixtures/helpers.js'
+
+let dir: { dir: string; cleanup: () => Promise<void> }
+let app: FastifyInstance
+
+beforeAll(async () => {
+  dir = await tempDir()
+  app = await makeApp(join(dir.dir, 't.duckdb'), { demo: true })
+})
+afterAll(async () => {
+  await app.close()
+  await dir.cleanup()
+})
+
+/** `/v1/sites/:site/x` and `/dashboard/*` as OpenAPI writes them. */
+const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')
+
+describe('GET /docs/json', () => {
+  it('is an OpenAPI 3 document covering every registered route, with its parameters', async () => {
+    const res = await app.inject({ url: '/docs/json' })
+    expect(res.statusCode).toBe(200)
+    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> }
+    expect(doc.openapi).toMatch(/^3\./)
+    expect(app.registeredRoutes.length).toBeGreaterThan(20)
+    const missing = app.registeredRoutes.filter((r) => {
+      const [method, url] = r.split(' ') as [string, string]
+      return !doc.paths[openApiPath(url)]?.[method.toLowerCase()]
+    })
+    expect(missing).toEqual([])
+    const overview = doc.paths['/v1/sites/{site}/stats/overview']!.get!.parameters!.map((p) => `${p.in}:${p.name}`)
+    expect(overview).toEqual(expect.arrayContaining(['path:site', 'query:from', 'query:to', 'query:channel', 'query:compare', 'query:goal']))
+  })
+})
