@@ -30,7 +30,11 @@ describe('GET /docs/json', () => {
       return !doc.paths[openApiPath(url)]?.[method.toLowerCase()]
     })
     expect(missing).toEqual([])
-    const overview = doc.paths['/v1/sites/{site}/stats/overview']!.get!.parameters!.map((p) => `${p.in}:${p.name}`)
+    const op = (path: string, m: string) => doc.paths[path]![m] as { security?: unknown[]; parameters?: { name: string; in: string }[] }
+    expect(op('/v1/sites/{site}/stats/revenue', 'get').security).toEqual([{ bearerAuth: [] }])
+    expect(op('/v1/sites', 'post').security).toEqual([{ bearerAuth: [] }])
+    expect(op('/v1/batch', 'post').security).toBeUndefined()
+    const overview = op('/v1/sites/{site}/stats/overview', 'get').parameters!.map((p) => `${p.in}:${p.name}`)
     expect(overview).toEqual(expect.arrayContaining(['path:site', 'query:from', 'query:to', 'query:channel', 'query:compare', 'query:goal']))
   })
 })

@@ -16,6 +16,8 @@ export const openApi = fp(
     app.decorate('registeredRoutes', routes)
     app.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD' && m !== 'OPTIONS') routes.push(`${m} ${r.url}`)
+      // routes behind the admin token say so in the document
+      if ([r.preHandler].flat().includes(app.trackway.requireAdmin)) r.schema = { ...r.schema, security: [{ bearerAuth: [] }] }
     })
     await app.register(swagger, {
       openapi: {
