@@ -53,3 +53,29 @@ describe('GET /v1/sites/:site/stats/revenue and stats/csat', () => {
     expect((await get(`/v1/sites/shop/stats/${report}`, null)).statusCode).toBe(401)
   })
 })
+
+describe('GET /v1/sites/:site/stats/referrals', () => {
+  it('answers invites, referred visitors and signups and the top referral codes', async () => {
+    const t = Date.now() - 3_600_000
+    await post(app, {
+      site: 'shop',
+      events: [
+        event({ anonymousId: 'ann', ts: t, type: 'referral_invite', referralCode: 'ANN' }),
+        event({ anonymousId: 'bo', ts: t + 1, url: 'https://shop.example/?ref=ANN' }),
+        event({ anonymousId: 'bo', ts: t + 2, type: 'signup', userId: 'u-bo', referralCode: 'ANN' }),
+        event({ anonymousId: 'bo', ts: t + 3, type: 'purchase', orderId: 'o-1', revenue: 25, referralCode: 'ANN' }),
+      ],
+    })
+    const res = await get('/v1/sites/shop/stats/referrals?limit=5')
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({
+      invites: 1, referrers: 1, referredVisitors: 1, referredSignups: 1, referralConversionRate: 1,
+      referralRate: 0, kFactor: 0.5, topReferrers: [{ referralCode: 'ANN', invites: 1, signups: 1, revenue: 25 }],
+    })
+    for (const q of ['limit=0', 'limit=1001', 'limit=x']) {
+      const bad = await get(`/v1/sites/shop/stats/referrals?${q}`)
+      expect(bad.statusCode, q).toBe(400)
+      expect(bad.json().error.message, q).toContain('limit')
+    }
+  })
+})

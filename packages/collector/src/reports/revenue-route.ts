@@ -33,31 +33,62 @@ const csatSchema = {
   properties: { from: { type: 'string' }, to: { type: 'string' }, responses: { type: 'integer' }, csat: rate, avgScore: rate },
 } as const
 
-const schema = (response: object) => ({
+const referralsSchema = {
+  type: 'object',
+  required: ['from', 'to', 'invites', 'referrers', 'referredVisitors', 'referredSignups', 'referralConversionRate', 'referralRate', 'kFactor', 'topReferrers'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    invites: { type: 'integer' },
+    referrers: { type: 'integer' },
+    referredVisitors: { type: 'integer' },
+    referredSignups: { type: 'integer' },
+    referralConversionRate: rate,
+    referralRate: rate,
+    kFactor: rate,
+    topReferrers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['referralCode', 'invites', 'signups', 'revenue'],
+        properties: { referralCode: { type: 'string' }, invites: { type: 'integer' }, signups: { type: 'integer' }, revenue: { type: 'number' } },
+      },
+    },
+  },
+} as const
+
+const schema = (response: object, extra: object = {}) => ({
   params: siteParams,
-  querystring: { type: 'object', additionalProperties: false, properties: commonQuery },
+  querystring: { type: 'object', additionalProperties: false, properties: { ...commonQuery, ...extra } },
   response: { 200: response, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
 })
 
+type Query = CommonQuery & { limit?: number }
+
 /**
- * `GET /v1/sites/:site/stats/revenue` and `GET /v1/sites/:site/stats/csat` (SPEC §5–6) over
+ * `GET /v1/sites/:site/stats/revenue`, `stats/csat` and `stats/referrals` (SPEC §5–6) over
  * `from`–`to` in the site's time zone, for the sessions the common filters select
- * (core/revenue.ts; decisions in docs/metrics.md).
+ * (core/revenue.ts, core/referrals.ts; decisions in docs/metrics.md).
  */
 export const revenueRoutes = fp(
   async (app: FastifyInstance) => {
-    const report = (name: string, response: object, compute: (store: Store, site: string, range: TimeRange, f: Filters) => Promise<object>) =>
-      app.get<{ Params: { site: string }; Querystring: CommonQuery }>(
+    type Compute = (store: Store, site: string, range: TimeRange, f: Filters, q: Query) => Promise<object>
+    const report = (name: string, response: object, compute: Compute, extra: object = {}) =>
+      app.get<{ Params: { site: string }; Querystring: Query }>(
         `/v1/sites/:site/stats/${name}`,
-        { preHandler: app.trackway.requireAdmin, schema: schema(response) },
+        { preHandler: app.trackway.requireAdmin, schema: schema(response, extra) },
         async (request) => {
           const site = siteOf(app, request.params.site)
           const range = reportRange(request.query, site.timezone)
-          return { from: range.from, to: range.to, ...(await compute(app.trackway.store, site.id, range, filtersOf(request.query))) }
+          const value = await compute(app.trackway.store, site.id, range, filtersOf(request.query), request.query)
+          return { from: range.from, to: range.to, ...value }
         },
       )
     report('revenue', revenueSchema, (store, site, range, f) => store.revenue(site, range, f))
     report('csat', csatSchema, (store, site, range, f) => store.csat(site, range, f))
+    report('referrals', referralsSchema, (store, site, range, f, q) => store.referrals(site, range, f, q.limit ?? 20), {
+      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+    })
   },
   { name: 'trackway-revenue' },
 )

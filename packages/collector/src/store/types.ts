@@ -78,6 +78,7 @@ import type { BreakdownRow, Dimension } from '../core/breakdown.js'
 import type { FunnelRow, FunnelStep } from '../core/funnel.js'
 import type { PathRow } from '../core/paths.js'
 import type { CsatReport, RevenueReport } from '../core/revenue.js'
+import type { ReferralReport } from '../core/referrals.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -109,6 +110,8 @@ export interface Store {
   revenue(site: string, range: TimeRange, filters?: Filters): Promise<RevenueReport>
   /** SPEC §5–6 csat: scored feedback responses, share of 4–5 (0..100) and mean score. */
   csat(site: string, range: TimeRange, filters?: Filters): Promise<CsatReport>
+  /** SPEC §5–6 referrals: invites, referrers, referred visitors and signups, rates, k-factor, top referral codes. */
+  referrals(site: string, range: TimeRange, filters?: Filters, limit?: number): Promise<ReferralReport>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -11,6 +11,7 @@ import type { FunnelRow, FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey } from '../../core/journey.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
+import type { ReferralReport } from '../../core/referrals.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
 
@@ -239,6 +240,10 @@ export class DuckDBStore implements Store {
 
   csat(site: string, range: TimeRange, filters?: Filters): Promise<CsatReport> {
     return this.reports.csat(site, range, filters)
+  }
+
+  referrals(site: string, range: TimeRange, filters?: Filters, limit?: number): Promise<ReferralReport> {
+    return this.reports.referrals(site, range, filters, limit)
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

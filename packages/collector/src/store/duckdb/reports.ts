@@ -11,6 +11,8 @@ import { breakdownSql } from './breakdown-sql.js'
 import { funnelSql } from './funnel-sql.js'
 import { pathsSql } from './paths-sql.js'
 import { csatSql, revenueSql } from './revenue-sql.js'
+import { referralTotalsSql, topReferrersSql } from './referrals-sql.js'
+import type { ReferralReport } from '../../core/referrals.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
@@ -167,6 +169,24 @@ export class DuckDBReports {
     const row = (await this.query(csatSql(sel), { ...sel.params, ...range(r) }))[0]!
     const share = ratio(num(row.satisfied), num(row.responses))
     return { responses: num(row.responses), csat: share === null ? null : share * 100, avgScore: ratio(num(row.score_sum), num(row.responses)) }
+  }
+
+  async referrals(site: string, r: TimeRange, filters: Filters = {}, limit = 20): Promise<ReferralReport> {
+    const sel = selection(site, filters)
+    const params = { ...sel.params, ...range(r) }
+    const t = (await this.query(referralTotalsSql(sel), params))[0]!
+    const n = (k: string) => num(t[k])
+    const top = await this.query(topReferrersSql(sel), { ...params, limit: BigInt(limit) })
+    return {
+      invites: n('invites'),
+      referrers: n('referrers'),
+      referredVisitors: n('referred_visitors'),
+      referredSignups: n('referred_signups'),
+      referralConversionRate: ratio(n('referred_signups'), n('referred_visitors')),
+      referralRate: ratio(n('inviting_customers'), n('customers')),
+      kFactor: ratio(n('referred_signups'), n('visitors')),
+      topReferrers: top.map((x) => ({ referralCode: x.code as string, invites: num(x.invites), signups: num(x.signups), revenue: num(x.revenue) })),
+    }
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
