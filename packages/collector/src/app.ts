@@ -17,7 +17,7 @@ import { breakdownRoute } from './reports/breakdown-route.js'
 import { timeseriesRoute } from './reports/timeseries-route.js'
 import { funnelRoute } from './reports/funnel-route.js'
 import { pathsRoute } from './reports/paths-route.js'
-import { revenueRoutes } from './reports/revenue-route.js'
+import { marketingRoutes } from './reports/marketing-routes.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { openStore } from './store/open-store.js'
@@ -113,7 +113,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(timeseriesRoute)
   await app.register(funnelRoute)
   await app.register(pathsRoute)
-  await app.register(revenueRoutes)
+  await app.register(marketingRoutes)
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))

@@ -10,6 +10,7 @@ import { parseSteps } from '../src/reports/funnel-route.js'
 import { computePaths } from '../src/core/paths.js'
 import { computeCsat, computeRevenue } from '../src/core/revenue.js'
 import { computeReferrals } from '../src/core/referrals.js'
+import { computeExperiment } from '../src/core/experiments.js'
 import { hasFilters, type Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -204,12 +205,16 @@ describe.each([
       const referrals = await store.referrals('agree', range, f, 5)
       const pure = computeReferrals(derived, range, f, 5)
       close({ ...referrals, topReferrers: [] }, { ...pure, topReferrers: [] })
+      for (const goal of ['purchase', 'signup']) {
+        expect(await store.experiment('agree', range, 'hero-cta', goal, f)).toEqual(computeExperiment(derived, range, 'hero-cta', goal, f))
+      }
       expect(referrals.topReferrers.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) }))).toEqual(pure.topReferrers.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) })))
     }
     const wide = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
     if (!hasFilters(f)) {
       expect(computeRevenue(derived, wide).customers).toBeGreaterThan(1)
       if (events.some((e) => e.type === 'feedback')) expect(computeCsat(derived, wide).responses).toBeGreaterThan(1)
+      if (events.some((e) => e.type === 'experiment')) expect(computeExperiment(derived, wide, 'hero-cta').variants.length).toBeGreaterThan(1)
       if (events.some((e) => e.type === 'referral_invite')) expect(computeReferrals(derived, wide).topReferrers.length).toBeGreaterThan(1)
     }
   })

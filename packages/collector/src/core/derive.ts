@@ -12,6 +12,9 @@ export interface CoreEvent extends PersonEvent, ChannelInput {
   referralCode: string | null
   /** `feedback`: the CSAT score, 1..5. */
   score: number | null
+  /** `experiment`: the experiment and the variant shown. */
+  experiment: string | null
+  variant: string | null
   device: string
   browser: string | null
   os: string | null

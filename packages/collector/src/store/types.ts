@@ -79,6 +79,7 @@ import type { FunnelRow, FunnelStep } from '../core/funnel.js'
 import type { PathRow } from '../core/paths.js'
 import type { CsatReport, RevenueReport } from '../core/revenue.js'
 import type { ReferralReport } from '../core/referrals.js'
+import type { ExperimentReport } from '../core/experiments.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -112,6 +113,8 @@ export interface Store {
   csat(site: string, range: TimeRange, filters?: Filters): Promise<CsatReport>
   /** SPEC §5–6 referrals: invites, referrers, referred visitors and signups, rates, k-factor, top referral codes. */
   referrals(site: string, range: TimeRange, filters?: Filters, limit?: number): Promise<ReferralReport>
+  /** SPEC §5–6 experiments: per variant exposed, converted, rate, uplift, p-value, 95 % CI; SRM p-value. */
+  experiment(site: string, range: TimeRange, experiment: string, goal?: string, filters?: Filters): Promise<ExperimentReport>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -12,6 +12,7 @@ import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey } from '../../core/journey.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import type { ReferralReport } from '../../core/referrals.js'
+import type { ExperimentReport } from '../../core/experiments.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
 
@@ -244,6 +245,10 @@ export class DuckDBStore implements Store {
 
   referrals(site: string, range: TimeRange, filters?: Filters, limit?: number): Promise<ReferralReport> {
     return this.reports.referrals(site, range, filters, limit)
+  }
+
+  experiment(site: string, range: TimeRange, experiment: string, goal?: string, filters?: Filters): Promise<ExperimentReport> {
+    return this.reports.experiment(site, range, experiment, goal, filters)
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

@@ -5,7 +5,7 @@ import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
  * Version of the derived tables' definition: a store whose tables were derived by another version
  * is rebuilt from the log when it opens. Bump it whenever the derivation or these tables change.
  */
-export const DERIVED_VERSION = 2
+export const DERIVED_VERSION = 3
 
 /** Most pageview paths kept per session for `stats/paths` (its `depth` maximum). */
 export const SESSION_PAGES = 10
@@ -37,7 +37,7 @@ export const DERIVED_DDL = [
   `CREATE TABLE IF NOT EXISTS tw_pe (
      site VARCHAR NOT NULL, pno BIGINT NOT NULL, sid BIGINT NOT NULL, seq BIGINT NOT NULL,
      id VARCHAR NOT NULL, type VARCHAR NOT NULL, name VARCHAR, t BIGINT NOT NULL, path VARCHAR NOT NULL,
-     order_id VARCHAR, revenue DOUBLE, engaged_ms DOUBLE, referral_code VARCHAR, score INTEGER,
+     order_id VARCHAR, revenue DOUBLE, engaged_ms DOUBLE, referral_code VARCHAR, score INTEGER, experiment VARCHAR, variant VARCHAR,
      anonymous_id VARCHAR NOT NULL, user_id VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS tw_orders (
      site VARCHAR NOT NULL, order_id VARCHAR NOT NULL, first_id VARCHAR NOT NULL, first_t BIGINT NOT NULL,
@@ -69,7 +69,7 @@ const derivedEvents = (scope: 'all' | 'dirty') => `
 CREATE OR REPLACE TEMP TABLE tw_dpe AS
 WITH ${derivationCte(scope)}
 SELECT site, person, session_no, person_seq AS seq, starts, id, type, name, t, path, order_id, revenue, engaged_ms,
-  referral_code, score, anonymous_id, user_id, referrer_domain, url_ref, device, browser, os, country,
+  referral_code, score, experiment, variant, anonymous_id, user_id, referrer_domain, url_ref, device, browser, os, country,
   utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid
 FROM pe`
 
@@ -127,7 +127,7 @@ FROM tw_dses ORDER BY site, start_t`
 const INSERT_EVENTS_SQL = `
 INSERT INTO tw_pe
 SELECT e.site, s.pno, s.sid, e.seq, e.id, e.type, e.name, e.t, e.path, e.order_id, e.revenue, e.engaged_ms,
-  e.referral_code, e.score, e.anonymous_id, e.user_id
+  e.referral_code, e.score, e.experiment, e.variant, e.anonymous_id, e.user_id
 FROM tw_dpe e JOIN tw_dses s USING (site, person, session_no)
 ORDER BY e.site, e.t`
 

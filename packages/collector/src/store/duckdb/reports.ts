@@ -13,6 +13,8 @@ import { pathsSql } from './paths-sql.js'
 import { csatSql, revenueSql } from './revenue-sql.js'
 import { referralTotalsSql, topReferrersSql } from './referrals-sql.js'
 import type { ReferralReport } from '../../core/referrals.js'
+import { experimentCountsSql } from './experiments-sql.js'
+import { experimentStats, type ExperimentReport } from '../../core/experiments.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
@@ -187,6 +189,13 @@ export class DuckDBReports {
       kFactor: ratio(n('referred_signups'), n('visitors')),
       topReferrers: top.map((x) => ({ referralCode: x.code as string, invites: num(x.invites), signups: num(x.signups), revenue: num(x.revenue) })),
     }
+  }
+
+  async experiment(site: string, r: TimeRange, experiment: string, goal = 'purchase', filters: Filters = {}): Promise<ExperimentReport> {
+    const sel = selection(site, filters)
+    const g = goalOf('e', goal)
+    const rows = await this.query(experimentCountsSql(sel, g), { ...sel.params, ...g.params, ...range(r), experiment })
+    return experimentStats(rows.map((x) => ({ variant: x.variant as string, exposed: num(x.exposed), converted: num(x.converted) })))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {

@@ -18,7 +18,7 @@ Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
  * reference; test/sessions-agreement.test.ts requires both to agree.
  */
 /** The event columns the derivation reads (the wide url/props/items strings stay in the log). */
-const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'anonymous_id',
+const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',
   'user_id', 'referrer_domain', 'url_ref', 'device', 'browser', 'os', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
   'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
 const cols = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ')

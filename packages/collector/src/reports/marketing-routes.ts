@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { errorResponseSchema } from '@trackway/protocol'
 import { siteOf, siteParams } from './site.js'
 import { reportRange } from './range.js'
-import { commonQuery, filtersOf, type CommonQuery } from './params.js'
+import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
 import type { Filters, Store, TimeRange } from '../store/types.js'
 
 const rate = { type: ['number', 'null'] } as const
@@ -57,26 +57,54 @@ const referralsSchema = {
   },
 } as const
 
-const schema = (response: object, extra: object = {}) => ({
+const schema = (response: object, extra: object = {}, required: string[] = []) => ({
   params: siteParams,
-  querystring: { type: 'object', additionalProperties: false, properties: { ...commonQuery, ...extra } },
+  querystring: { type: 'object', additionalProperties: false, required, properties: { ...commonQuery, ...extra } },
   response: { 200: response, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
 })
 
-type Query = CommonQuery & { limit?: number }
+const experimentsSchema = {
+  type: 'object',
+  required: ['from', 'to', 'experiment', 'goal', 'variants', 'srmPValue'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    experiment: { type: 'string' },
+    goal: { type: 'string' },
+    variants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['variant', 'exposed', 'converted', 'rate', 'uplift', 'pValue', 'ci95'],
+        properties: {
+          variant: { type: 'string' },
+          exposed: { type: 'integer' },
+          converted: { type: 'integer' },
+          rate,
+          uplift: rate,
+          pValue: rate,
+          ci95: { type: ['array', 'null'], items: { type: 'number' }, minItems: 2, maxItems: 2 },
+        },
+      },
+    },
+    srmPValue: rate,
+  },
+} as const
+
+type Query = CommonQuery & { limit?: number; experiment?: string; goal?: string }
 
 /**
- * `GET /v1/sites/:site/stats/revenue`, `stats/csat` and `stats/referrals` (SPEC §5–6) over
- * `from`–`to` in the site's time zone, for the sessions the common filters select
- * (core/revenue.ts, core/referrals.ts; decisions in docs/metrics.md).
+ * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals` and `stats/experiments`
+ * (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
+ * (core/revenue.ts, core/referrals.ts, core/experiments.ts; decisions in docs/metrics.md).
  */
-export const revenueRoutes = fp(
+export const marketingRoutes = fp(
   async (app: FastifyInstance) => {
     type Compute = (store: Store, site: string, range: TimeRange, f: Filters, q: Query) => Promise<object>
-    const report = (name: string, response: object, compute: Compute, extra: object = {}) =>
+    const report = (name: string, response: object, compute: Compute, extra: object = {}, required: string[] = []) =>
       app.get<{ Params: { site: string }; Querystring: Query }>(
         `/v1/sites/:site/stats/${name}`,
-        { preHandler: app.trackway.requireAdmin, schema: schema(response, extra) },
+        { preHandler: app.trackway.requireAdmin, schema: schema(response, extra, required) },
         async (request) => {
           const site = siteOf(app, request.params.site)
           const range = reportRange(request.query, site.timezone)
@@ -89,6 +117,16 @@ export const revenueRoutes = fp(
     report('referrals', referralsSchema, (store, site, range, f, q) => store.referrals(site, range, f, q.limit ?? 20), {
       limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
     })
+    report(
+      'experiments',
+      experimentsSchema,
+      async (store, site, range, f, q) => {
+        const goal = q.goal ?? 'purchase'
+        return { experiment: q.experiment!, goal, ...(await store.experiment(site, range, q.experiment!, goal, f)) }
+      },
+      { experiment: { type: 'string', minLength: 1, maxLength: 200 }, goal: goalParam },
+      ['experiment'],
+    )
   },
-  { name: 'trackway-revenue' },
+  { name: 'trackway-marketing' },
 )

@@ -79,3 +79,29 @@ describe('GET /v1/sites/:site/stats/referrals', () => {
     }
   })
 })
+
+describe('GET /v1/sites/:site/stats/experiments', () => {
+  it('answers per variant with the statistics, and requires the experiment', async () => {
+    const t = Date.now() - 3_600_000
+    const events = []
+    for (let i = 0; i < 8; i++) {
+      const anonymousId = `p${i}`
+      events.push(event({ anonymousId, ts: t + i, type: 'experiment', experiment: 'hero', variant: i % 2 ? 'green' : 'control' }))
+      if (i < 3) events.push(event({ anonymousId, ts: t + 100 + i, type: 'signup', userId: `u${i}` }))
+    }
+    await post(app, { site: 'shop', events })
+    const res = await get('/v1/sites/shop/stats/experiments?experiment=hero&goal=signup')
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body).toMatchObject({ experiment: 'hero', goal: 'signup', srmPValue: 1 })
+    expect(body.variants.map((v: { variant: string; exposed: number; converted: number }) => [v.variant, v.exposed, v.converted])).toEqual([['control', 4, 2], ['green', 4, 1]])
+    expect(body.variants[1].uplift).toBe(-0.5)
+    expect(body.variants[1].ci95).toHaveLength(2)
+    for (const [q, param] of [['', 'experiment'], ['experiment=hero&goal=nope', 'goal'], ['experiment=', 'experiment']]) {
+      const bad = await get(`/v1/sites/shop/stats/experiments?${q}`)
+      expect(bad.statusCode, q).toBe(400)
+      expect(bad.json().error.message, q).toContain(param)
+    }
+    expect((await get('/v1/sites/shop/stats/experiments?experiment=none')).json()).toMatchObject({ variants: [], srmPValue: null })
+  })
+})
