@@ -382,6 +382,12 @@ async function measureDiagnostics(store, captured, ownConnection, deadline) {
     ['report:breakdown-page', 'breakdown by page', () => store.breakdown(SITE, RANGE, 'page', {}, 'purchase', 100)],
     ['report:paths', 'paths, depth 4', () => store.paths(SITE, RANGE, 4, 20, {})],
     ['report:realtime', 'realtime', () => store.realtime(SITE, NOW, {})],
+    ['report:attribution-linear', 'attribution, linear, 30-day lookback, by channel', () => store.attribution(SITE, RANGE, 'linear', 'purchase', 30 * DAY, 'channel', {})],
+    ['report:attribution-decay', 'attribution, time_decay, 30-day lookback, by campaign', () => store.attribution(SITE, RANGE, 'time_decay', 'purchase', 30 * DAY, 'campaign', {})],
+    ['report:revenue', 'revenue (orders, customers, CLV)', () => store.revenue(SITE, RANGE, {})],
+    ['report:referrals', 'referrals', () => store.referrals(SITE, RANGE, {}, 20)],
+    ['report:experiments', 'experiments (hero-cta)', () => store.experiment(SITE, RANGE, 'hero-cta', 'purchase', {})],
+    ['report:csat', 'csat', () => store.csat(SITE, RANGE, {})],
   ]
   for (const [key, label, run] of extra) {
     if (Date.now() + 30_000 > deadline) break

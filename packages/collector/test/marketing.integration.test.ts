@@ -105,3 +105,29 @@ describe('GET /v1/sites/:site/stats/experiments', () => {
     expect((await get('/v1/sites/shop/stats/experiments?experiment=none')).json()).toMatchObject({ variants: [], srmPValue: null })
   })
 })
+
+describe('GET /v1/sites/:site/stats/attribution', () => {
+  it('splits an order over its touchpoints by model, and names bad parameters', async () => {
+    const t = Date.now() - 3 * 3_600_000
+    await post(app, {
+      site: 'shop',
+      events: [
+        event({ anonymousId: 'ann', ts: t, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
+        event({ anonymousId: 'ann', ts: t + 3_600_000, url: 'https://shop.example/?gclid=x' }),
+        event({ anonymousId: 'ann', ts: t + 3_600_001, type: 'purchase', orderId: 'o-1', revenue: 50 }),
+      ],
+    })
+    const get2 = async (q: string) => (await get(`/v1/sites/shop/stats/attribution?${q}`)).json()
+    expect(await get2('model=linear')).toEqual([
+      { value: 'Email', conversions: 0.5, revenue: 25 },
+      { value: 'Paid Search', conversions: 0.5, revenue: 25 },
+    ])
+    expect(await get2('model=first_touch&by=source')).toEqual([{ value: 'news', conversions: 1, revenue: 50 }])
+    expect(await get2('lookback=30m')).toEqual([{ value: 'Paid Search', conversions: 1, revenue: 50 }])
+    for (const [q, param] of [['model=u_shaped', 'model'], ['by=device', 'by'], ['lookback=100d', 'lookback'], ['lookback=soon', 'lookback'], ['goal=x', 'goal']]) {
+      const bad = await get(`/v1/sites/shop/stats/attribution?${q}`)
+      expect(bad.statusCode, q).toBe(400)
+      expect(bad.json().error.message, q).toContain(param)
+    }
+  })
+})

@@ -11,6 +11,7 @@ import { computePaths } from '../src/core/paths.js'
 import { computeCsat, computeRevenue } from '../src/core/revenue.js'
 import { computeReferrals } from '../src/core/referrals.js'
 import { computeExperiment } from '../src/core/experiments.js'
+import { computeAttribution, DAY_MS, MODELS } from '../src/core/attribution.js'
 import { hasFilters, type Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -217,6 +218,23 @@ describe.each([
       if (events.some((e) => e.type === 'experiment')) expect(computeExperiment(derived, wide, 'hero-cta').variants.length).toBeGreaterThan(1)
       if (events.some((e) => e.type === 'referral_invite')) expect(computeReferrals(derived, wide).topReferrers.length).toBeGreaterThan(1)
     }
+  })
+
+  it.each(MODELS)('computes the same attribution under %s', async (model) => {
+    const byValue = (rows: { value: string; conversions: number; revenue: number }[]) => [...rows].sort((a, b) => (a.value < b.value ? -1 : 1))
+    for (const [goal, lookback, by, f] of [
+      ['purchase', 30, 'channel', {}],
+      ['purchase', 3, 'source', { device: 'mobile' }],
+      ['signup', 30, 'campaign', {}],
+      ['custom:invoice_download', 7, 'channel', { channel: 'Direct' }],
+    ] as const) {
+      const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
+      const sql = byValue(await store.attribution('agree', range, model, goal, lookback * DAY_MS, by, f))
+      const pure = byValue(computeAttribution(derived, range, model, goal, lookback * DAY_MS, by, f))
+      expect(sql.map((r) => r.value), `${goal} ${by}`).toEqual(pure.map((r) => r.value))
+      sql.forEach((r, i) => close(r, pure[i]!))
+    }
+    expect(computeAttribution(derived, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }, model).length).toBeGreaterThan(model.includes('touch') || model === 'last_non_direct' ? 1 : 2)
   })
 
   it.each(filters)('computes the same overview with filters %o', async (f) => {

@@ -30,11 +30,11 @@ export function parseSteps(steps: string): FunnelStep[] {
   })
 }
 
-/** `7d`, `12h`, `30m` → ms (at most 90 days). */
-export function parseWindow(window: string): number {
+/** `7d`, `12h`, `30m` → ms (at most 90 days); `param` names the parameter in errors. */
+export function parseWindow(window: string, param = 'window'): number {
   const m = /^(\d{1,4})([mhd])$/.exec(window)
   const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : NaN
-  if (!(ms > 0) || ms > 90 * UNIT_MS.d) throw new InvalidParameter('window', `expected e.g. 7d, 12h or 30m (at most 90d), got "${window}"`)
+  if (!(ms > 0) || ms > 90 * UNIT_MS.d) throw new InvalidParameter(param, `expected e.g. 7d, 12h or 30m (at most 90d), got "${window}"`)
   return ms
 }
 

@@ -5,6 +5,8 @@ import { siteOf, siteParams } from './site.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
 import type { Filters, Store, TimeRange } from '../store/types.js'
+import { ATTRIBUTION_DIMENSIONS, MODELS, type AttributionDimension, type Model } from '../core/attribution.js'
+import { parseWindow } from './funnel-route.js'
 
 const rate = { type: ['number', 'null'] } as const
 
@@ -91,11 +93,20 @@ const experimentsSchema = {
   },
 } as const
 
-type Query = CommonQuery & { limit?: number; experiment?: string; goal?: string }
+type Query = CommonQuery & { limit?: number; experiment?: string; goal?: string; model?: Model; lookback?: string; by?: AttributionDimension }
+
+const attributionSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['value', 'conversions', 'revenue'],
+    properties: { value: { type: 'string' }, conversions: { type: 'number' }, revenue: { type: 'number' } },
+  },
+} as const
 
 /**
- * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals` and `stats/experiments`
- * (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
+ * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals`, `stats/experiments` and
+ * `stats/attribution` (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
  * (core/revenue.ts, core/referrals.ts, core/experiments.ts; decisions in docs/metrics.md).
  */
 export const marketingRoutes = fp(
@@ -126,6 +137,26 @@ export const marketingRoutes = fp(
       },
       { experiment: { type: 'string', minLength: 1, maxLength: 200 }, goal: goalParam },
       ['experiment'],
+    )
+    // An array (SPEC §6), so not through report(): fractional credits per channel, source or campaign.
+    app.get<{ Params: { site: string }; Querystring: Query }>(
+      '/v1/sites/:site/stats/attribution',
+      {
+        preHandler: app.trackway.requireAdmin,
+        schema: schema(attributionSchema, {
+          model: { type: 'string', enum: MODELS, default: 'last_non_direct' },
+          goal: goalParam,
+          lookback: { type: 'string', maxLength: 10, default: '30d' },
+          by: { type: 'string', enum: ATTRIBUTION_DIMENSIONS, default: 'channel' },
+        }),
+      },
+      async (request) => {
+        const q = request.query
+        const site = siteOf(app, request.params.site)
+        const lookback = parseWindow(q.lookback ?? '30d', 'lookback')
+        const range = reportRange(q, site.timezone)
+        return app.trackway.store.attribution(site.id, range, q.model ?? 'last_non_direct', q.goal ?? 'purchase', lookback, q.by ?? 'channel', filtersOf(q))
+      },
     )
   },
   { name: 'trackway-marketing' },

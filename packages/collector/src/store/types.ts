@@ -80,6 +80,7 @@ import type { PathRow } from '../core/paths.js'
 import type { CsatReport, RevenueReport } from '../core/revenue.js'
 import type { ReferralReport } from '../core/referrals.js'
 import type { ExperimentReport } from '../core/experiments.js'
+import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
 
 /** `site` + NUL + `id`: the dedup key. */
 export type EventKey = string
@@ -115,6 +116,8 @@ export interface Store {
   referrals(site: string, range: TimeRange, filters?: Filters, limit?: number): Promise<ReferralReport>
   /** SPEC §5–6 experiments: per variant exposed, converted, rate, uplift, p-value, 95 % CI; SRM p-value. */
   experiment(site: string, range: TimeRange, experiment: string, goal?: string, filters?: Filters): Promise<ExperimentReport>
+  /** SPEC §5–6 attribution: fractional conversions and revenue per channel, source or campaign under a model. */
+  attribution(site: string, range: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters?: Filters): Promise<AttributionRow[]>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

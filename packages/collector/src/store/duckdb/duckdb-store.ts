@@ -13,6 +13,7 @@ import type { Journey } from '../../core/journey.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import type { ExperimentReport } from '../../core/experiments.js'
+import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
 
@@ -249,6 +250,10 @@ export class DuckDBStore implements Store {
 
   experiment(site: string, range: TimeRange, experiment: string, goal?: string, filters?: Filters): Promise<ExperimentReport> {
     return this.reports.experiment(site, range, experiment, goal, filters)
+  }
+
+  attribution(site: string, range: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters?: Filters): Promise<AttributionRow[]> {
+    return this.reports.attribution(site, range, model, goal, lookbackMs, by, filters)
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

@@ -14,6 +14,8 @@ import { csatSql, revenueSql } from './revenue-sql.js'
 import { referralTotalsSql, topReferrersSql } from './referrals-sql.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import { experimentCountsSql } from './experiments-sql.js'
+import { attributionSql } from './attribution-sql.js'
+import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { experimentStats, type ExperimentReport } from '../../core/experiments.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
@@ -196,6 +198,13 @@ export class DuckDBReports {
     const g = goalOf('e', goal)
     const rows = await this.query(experimentCountsSql(sel, g), { ...sel.params, ...g.params, ...range(r), experiment })
     return experimentStats(rows.map((x) => ({ variant: x.variant as string, exposed: num(x.exposed), converted: num(x.converted) })))
+  }
+
+  async attribution(site: string, r: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters: Filters = {}): Promise<AttributionRow[]> {
+    const sel = selection(site, filters)
+    const g = goal === 'purchase' ? null : goalOf('e', goal)
+    const rows = await this.query(attributionSql(sel, g, model, by), { ...sel.params, ...(g?.params ?? {}), ...range(r), lookback: BigInt(lookbackMs) })
+    return rows.map((x) => ({ value: x.value as string, conversions: Number(x.conversions), revenue: Number(x.revenue) }))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
