@@ -22,7 +22,21 @@ orders AS (
 ),
 customers AS (SELECT DISTINCT pno FROM orders)`
 
-export const referralTotalsSql = (sel: Fragment) => `${common(sel)}
+/** Totals and the top referral codes in one pass over the shared CTEs. */
+export const referralsSql = (sel: Fragment) => `${common(sel)},
+by_invites AS (SELECT code, count(*) AS n FROM invites GROUP BY code),
+by_signups AS (SELECT code, count(*) AS n FROM referred_signups GROUP BY code),
+by_revenue AS (SELECT r.code, sum(o.revenue) AS revenue FROM orders o JOIN refs r USING (pno) GROUP BY r.code),
+codes AS (
+  SELECT code FROM by_invites UNION SELECT code FROM by_signups
+  UNION SELECT r.code FROM refs r WHERE r.pno IN (SELECT pno FROM customers)
+),
+top AS (
+  SELECT c.code, coalesce(i.n, 0) AS invites, coalesce(s.n, 0) AS signups, coalesce(v.revenue, 0) AS revenue
+  FROM codes c LEFT JOIN by_invites i USING (code) LEFT JOIN by_signups s USING (code) LEFT JOIN by_revenue v USING (code)
+  ORDER BY signups DESC, revenue DESC, invites DESC, c.code ASC
+  LIMIT $limit
+)
 SELECT
   (SELECT count(*) FROM invites) AS invites,
   (SELECT count(DISTINCT pno) FROM invites) AS referrers,
@@ -30,17 +44,6 @@ SELECT
   (SELECT count(*) FROM referred_signups) AS referred_signups,
   (SELECT count(*) FROM customers) AS customers,
   (SELECT count(*) FROM customers WHERE pno IN (SELECT pno FROM invites)) AS inviting_customers,
-  (SELECT count(*) FROM visitors) AS visitors`
-
-export const topReferrersSql = (sel: Fragment) => `${common(sel)},
-by_invites AS (SELECT code, count(*) AS n FROM invites GROUP BY code),
-by_signups AS (SELECT code, count(*) AS n FROM referred_signups GROUP BY code),
-by_revenue AS (SELECT r.code, sum(o.revenue) AS revenue FROM orders o JOIN refs r USING (pno) GROUP BY r.code),
-codes AS (
-  SELECT code FROM by_invites UNION SELECT code FROM by_signups
-  UNION SELECT r.code FROM refs r WHERE r.pno IN (SELECT pno FROM customers)
-)
-SELECT c.code, coalesce(i.n, 0) AS invites, coalesce(s.n, 0) AS signups, coalesce(v.revenue, 0) AS revenue
-FROM codes c LEFT JOIN by_invites i USING (code) LEFT JOIN by_signups s USING (code) LEFT JOIN by_revenue v USING (code)
-ORDER BY signups DESC, revenue DESC, invites DESC, c.code ASC
-LIMIT $limit`
+  (SELECT count(*) FROM visitors) AS visitors,
+  (SELECT list({'code': code, 'invites': invites, 'signups': signups, 'revenue': revenue}
+     ORDER BY signups DESC, revenue DESC, invites DESC, code ASC) FROM top) AS top`

@@ -11,7 +11,7 @@ import { breakdownSql } from './breakdown-sql.js'
 import { funnelSql } from './funnel-sql.js'
 import { pathsSql } from './paths-sql.js'
 import { csatSql, revenueSql } from './revenue-sql.js'
-import { referralTotalsSql, topReferrersSql } from './referrals-sql.js'
+import { referralsSql } from './referrals-sql.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import { experimentCountsSql } from './experiments-sql.js'
 import { attributionSql } from './attribution-sql.js'
@@ -178,9 +178,9 @@ export class DuckDBReports {
   async referrals(site: string, r: TimeRange, filters: Filters = {}, limit = 20): Promise<ReferralReport> {
     const sel = selection(site, filters)
     const params = { ...sel.params, ...range(r) }
-    const t = (await this.query(referralTotalsSql(sel), params))[0]!
+    const t = (await this.query(referralsSql(sel), { ...params, limit: BigInt(limit) }))[0]!
     const n = (k: string) => num(t[k])
-    const top = await this.query(topReferrersSql(sel), { ...params, limit: BigInt(limit) })
+    const top = (t.top ?? []) as Record<string, unknown>[]
     return {
       invites: n('invites'),
       referrers: n('referrers'),
