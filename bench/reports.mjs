@@ -388,6 +388,11 @@ async function measureDiagnostics(store, captured, ownConnection, deadline) {
     ['report:referrals', 'referrals', () => store.referrals(SITE, RANGE, {}, 20)],
     ['report:experiments', 'experiments (hero-cta)', () => store.experiment(SITE, RANGE, 'hero-cta', 'purchase', {})],
     ['report:csat', 'csat', () => store.csat(SITE, RANGE, {})],
+    ['report:retention', 'retention: 5 weekly cohorts (8 periods) + churn rate', async () => {
+      const weeks = Array.from({ length: 5 }, (_, i) => ({ label: `w${i}`, fromMs: RANGE.fromMs + i * 7 * DAY, toMs: Math.min(RANGE.toMs, RANGE.fromMs + (i + 1) * 7 * DAY) }))
+      const [cohorts, churn] = await Promise.all([store.retention(SITE, weeks, 8, {}), store.churnRate(SITE, RANGE, { fromMs: RANGE.fromMs - DAYS * DAY, toMs: RANGE.fromMs }, {})])
+      return [...cohorts, churn]
+    }],
   ]
   for (const [key, label, run] of extra) {
     if (Date.now() + 30_000 > deadline) break

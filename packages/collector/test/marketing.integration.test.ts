@@ -131,3 +131,31 @@ describe('GET /v1/sites/:site/stats/attribution', () => {
     }
   })
 })
+
+describe('GET /v1/sites/:site/stats/retention', () => {
+  it('answers weekly cohorts in the site time zone and the churn rate', async () => {
+    const now = Date.now()
+    await post(app, {
+      site: 'shop',
+      events: [event({ anonymousId: 'a', ts: now - 8 * 86_400_000 }), event({ anonymousId: 'a', ts: now - 3_600_000 }), event({ anonymousId: 'b', ts: now - 3_600_000 })],
+    })
+    const res = await get('/v1/sites/shop/stats/retention?periods=4')
+    expect(res.statusCode).toBe(200)
+    const body = res.json() as { cohort: string; cohorts: { cohort: string; size: number; retained: number[] }[]; churnRate: number | null }
+    expect(body.cohort).toBe('week')
+    expect(body.churnRate).toBeNull()
+    expect(body.cohorts.reduce((n, c) => n + c.size, 0)).toBe(2)
+    for (const c of body.cohorts) {
+      expect(new Date(`${c.cohort}T00:00:00Z`).getUTCDay()).toBe(1) // weeks start on Monday
+      expect(c.retained[0]).toBe(1)
+      expect(c.retained.length).toBeLessThanOrEqual(4)
+    }
+    const month = (await get('/v1/sites/shop/stats/retention?cohort=month')).json() as { cohorts: { cohort: string }[] }
+    expect(month.cohorts.every((c) => c.cohort.endsWith('-01'))).toBe(true)
+    for (const [q, param] of [['cohort=day', 'cohort'], ['periods=0', 'periods'], ['periods=53', 'periods']]) {
+      const bad = await get(`/v1/sites/shop/stats/retention?${q}`)
+      expect(bad.statusCode, q).toBe(400)
+      expect(bad.json().error.message, q).toContain(param)
+    }
+  })
+})

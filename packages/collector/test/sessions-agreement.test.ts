@@ -12,6 +12,7 @@ import { computeCsat, computeRevenue } from '../src/core/revenue.js'
 import { computeReferrals } from '../src/core/referrals.js'
 import { computeExperiment } from '../src/core/experiments.js'
 import { computeAttribution, DAY_MS, MODELS } from '../src/core/attribution.js'
+import { computeChurnRate, computeRetention } from '../src/core/retention.js'
 import { hasFilters, type Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -235,6 +236,15 @@ describe.each([
       sql.forEach((r, i) => close(r, pure[i]!))
     }
     expect(computeAttribution(derived, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }, model).length).toBeGreaterThan(model.includes('touch') || model === 'last_non_direct' ? 1 : 2)
+  })
+
+  it.each(filters)('computes the same retention and churn with filters %o', async (f) => {
+    const weeks = Array.from({ length: 9 }, (_, i) => ({ label: `w${i}`, fromMs: t0 - 20 * DAY + i * 7 * DAY, toMs: t0 - 13 * DAY + i * 7 * DAY }))
+    for (const max of [8, 3]) expect(await store.retention('agree', weeks, max, f)).toEqual(computeRetention(derived, weeks, max, f))
+    const cur = { fromMs: t0, toMs: t0 + 14 * DAY }
+    const prev = { fromMs: t0 - 14 * DAY, toMs: t0 }
+    expect(await store.churnRate('agree', cur, prev, f)).toEqual(computeChurnRate(derived, cur, prev, f))
+    if (!hasFilters(f)) expect(computeRetention(derived, weeks, 8).length).toBeGreaterThan(1)
   })
 
   it.each(filters)('computes the same overview with filters %o', async (f) => {

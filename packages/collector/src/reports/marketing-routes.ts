@@ -4,7 +4,10 @@ import { errorResponseSchema } from '@trackway/protocol'
 import { siteOf, siteParams } from './site.js'
 import { reportRange } from './range.js'
 import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
-import type { Filters, Store, TimeRange } from '../store/types.js'
+import type { Filters, Store } from '../store/types.js'
+import type { SiteEntry } from '../sites/registry.js'
+import { bucketsOf } from './buckets.js'
+import { previousRange } from './range.js'
 import { ATTRIBUTION_DIMENSIONS, MODELS, type AttributionDimension, type Model } from '../core/attribution.js'
 import { parseWindow } from './funnel-route.js'
 
@@ -93,7 +96,35 @@ const experimentsSchema = {
   },
 } as const
 
-type Query = CommonQuery & { limit?: number; experiment?: string; goal?: string; model?: Model; lookback?: string; by?: AttributionDimension }
+type Query = CommonQuery & {
+  limit?: number
+  experiment?: string
+  goal?: string
+  model?: Model
+  lookback?: string
+  by?: AttributionDimension
+  cohort?: 'week' | 'month'
+  periods?: number
+}
+
+const retentionSchema = {
+  type: 'object',
+  required: ['from', 'to', 'cohort', 'cohorts', 'churnRate'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    cohort: { type: 'string' },
+    cohorts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['cohort', 'size', 'retained'],
+        properties: { cohort: { type: 'string' }, size: { type: 'integer' }, retained: { type: 'array', items: { type: 'number' } } },
+      },
+    },
+    churnRate: rate,
+  },
+} as const
 
 const attributionSchema = {
   type: 'array',
@@ -105,13 +136,13 @@ const attributionSchema = {
 } as const
 
 /**
- * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals`, `stats/experiments` and
- * `stats/attribution` (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
+ * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals`, `stats/experiments`,
+ * `stats/retention` and `stats/attribution` (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
  * (core/revenue.ts, core/referrals.ts, core/experiments.ts; decisions in docs/metrics.md).
  */
 export const marketingRoutes = fp(
   async (app: FastifyInstance) => {
-    type Compute = (store: Store, site: string, range: TimeRange, f: Filters, q: Query) => Promise<object>
+    type Compute = (store: Store, site: SiteEntry, range: ReturnType<typeof reportRange>, f: Filters, q: Query) => Promise<object>
     const report = (name: string, response: object, compute: Compute, extra: object = {}, required: string[] = []) =>
       app.get<{ Params: { site: string }; Querystring: Query }>(
         `/v1/sites/:site/stats/${name}`,
@@ -119,13 +150,13 @@ export const marketingRoutes = fp(
         async (request) => {
           const site = siteOf(app, request.params.site)
           const range = reportRange(request.query, site.timezone)
-          const value = await compute(app.trackway.store, site.id, range, filtersOf(request.query), request.query)
+          const value = await compute(app.trackway.store, site, range, filtersOf(request.query), request.query)
           return { from: range.from, to: range.to, ...value }
         },
       )
-    report('revenue', revenueSchema, (store, site, range, f) => store.revenue(site, range, f))
-    report('csat', csatSchema, (store, site, range, f) => store.csat(site, range, f))
-    report('referrals', referralsSchema, (store, site, range, f, q) => store.referrals(site, range, f, q.limit ?? 20), {
+    report('revenue', revenueSchema, (store, site, range, f) => store.revenue(site.id, range, f))
+    report('csat', csatSchema, (store, site, range, f) => store.csat(site.id, range, f))
+    report('referrals', referralsSchema, (store, site, range, f, q) => store.referrals(site.id, range, f, q.limit ?? 20), {
       limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
     })
     report(
@@ -133,10 +164,24 @@ export const marketingRoutes = fp(
       experimentsSchema,
       async (store, site, range, f, q) => {
         const goal = q.goal ?? 'purchase'
-        return { experiment: q.experiment!, goal, ...(await store.experiment(site, range, q.experiment!, goal, f)) }
+        return { experiment: q.experiment!, goal, ...(await store.experiment(site.id, range, q.experiment!, goal, f)) }
       },
       { experiment: { type: 'string', minLength: 1, maxLength: 200 }, goal: goalParam },
       ['experiment'],
+    )
+    report(
+      'retention',
+      retentionSchema,
+      async (store, site, range, f, q) => {
+        const cohort = q.cohort ?? 'week'
+        const periods = bucketsOf(range, cohort, site.timezone)
+        const [cohorts, churnRate] = await Promise.all([
+          store.retention(site.id, periods, q.periods ?? 8, f),
+          store.churnRate(site.id, range, previousRange(range, site.timezone), f),
+        ])
+        return { cohort, cohorts, churnRate }
+      },
+      { cohort: { type: 'string', enum: ['week', 'month'], default: 'week' }, periods: { type: 'integer', minimum: 1, maximum: 52, default: 8 } },
     )
     // An array (SPEC §6), so not through report(): fractional credits per channel, source or campaign.
     app.get<{ Params: { site: string }; Querystring: Query }>(

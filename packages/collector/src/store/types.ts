@@ -80,6 +80,7 @@ import type { PathRow } from '../core/paths.js'
 import type { CsatReport, RevenueReport } from '../core/revenue.js'
 import type { ReferralReport } from '../core/referrals.js'
 import type { ExperimentReport } from '../core/experiments.js'
+import type { Cohort } from '../core/retention.js'
 import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
 
 /** `site` + NUL + `id`: the dedup key. */
@@ -118,6 +119,10 @@ export interface Store {
   experiment(site: string, range: TimeRange, experiment: string, goal?: string, filters?: Filters): Promise<ExperimentReport>
   /** SPEC §5–6 attribution: fractional conversions and revenue per channel, source or campaign under a model. */
   attribution(site: string, range: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters?: Filters): Promise<AttributionRow[]>
+  /** SPEC §5 retention: cohorts by the period of a person's first in-range event, retained shares per period. */
+  retention(site: string, periods: readonly Bucket[], maxPeriods: number, filters?: Filters): Promise<Cohort[]>
+  /** SPEC §5 churnRate: previous period's customers without an order in this one ÷ previous period's customers. */
+  churnRate(site: string, range: TimeRange, previous: TimeRange, filters?: Filters): Promise<number | null>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

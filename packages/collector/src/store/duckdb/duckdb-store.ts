@@ -13,6 +13,7 @@ import type { Journey } from '../../core/journey.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import type { ExperimentReport } from '../../core/experiments.js'
+import type { Cohort } from '../../core/retention.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
@@ -254,6 +255,14 @@ export class DuckDBStore implements Store {
 
   attribution(site: string, range: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters?: Filters): Promise<AttributionRow[]> {
     return this.reports.attribution(site, range, model, goal, lookbackMs, by, filters)
+  }
+
+  retention(site: string, periods: readonly Bucket[], maxPeriods: number, filters?: Filters): Promise<Cohort[]> {
+    return this.reports.retention(site, periods, maxPeriods, filters)
+  }
+
+  churnRate(site: string, range: TimeRange, previous: TimeRange, filters?: Filters): Promise<number | null> {
+    return this.reports.churnRate(site, range, previous, filters)
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

@@ -15,6 +15,8 @@ import { referralsSql } from './referrals-sql.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import { experimentCountsSql } from './experiments-sql.js'
 import { attributionSql } from './attribution-sql.js'
+import { churnSql, retentionSql } from './retention-sql.js'
+import { cohortsOf, type Cohort, type CohortCounts } from '../../core/retention.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { experimentStats, type ExperimentReport } from '../../core/experiments.js'
 import type { CsatReport, RevenueReport } from '../../core/revenue.js'
@@ -205,6 +207,25 @@ export class DuckDBReports {
     const g = goal === 'purchase' ? null : goalOf('e', goal)
     const rows = await this.query(attributionSql(sel, g, model, by), { ...sel.params, ...(g?.params ?? {}), ...range(r), lookback: BigInt(lookbackMs) })
     return rows.map((x) => ({ value: x.value as string, conversions: Number(x.conversions), revenue: Number(x.revenue) }))
+  }
+
+  async retention(site: string, periods: readonly Bucket[], maxPeriods: number, filters: Filters = {}): Promise<Cohort[]> {
+    if (periods.length === 0) return []
+    const sel = selection(site, filters)
+    const b = bucketing(periods)
+    const counts: CohortCounts = new Map()
+    for (const x of await this.query(retentionSql(sel, b), { ...sel.params, ...b.params, periods: BigInt(maxPeriods) })) {
+      const c = num(x.c)
+      ;(counts.get(c) ?? counts.set(c, new Map()).get(c)!).set(num(x.k), num(x.persons))
+    }
+    return cohortsOf(periods, counts, maxPeriods)
+  }
+
+  async churnRate(site: string, r: TimeRange, previous: TimeRange, filters: Filters = {}): Promise<number | null> {
+    const sel = selection(site, filters)
+    const params = { ...sel.params, ...range(r), prev_from: BigInt(previous.fromMs), prev_to: BigInt(previous.toMs) }
+    const x = (await this.query(churnSql(sel), params))[0]!
+    return ratio(num(x.churned), num(x.previous))
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
