@@ -1,35 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { IPHONE_UA, TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { IPHONE_UA, TOKEN, event, post, appPerTest } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 
-beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
-})
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
-const get = (url: string) => app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } })
+const get = (url: string) => ctx.app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } })
 const HOUR = 3_600_000
 
 describe('GET /v1/sites/:site/journeys/:personId', () => {
   it('stitches a person\'s devices into one journey, in time order, from any of their ids', async () => {
     const t = Date.now() - 5 * HOUR
     // The phone browses anonymously from a search, then signs up; later the laptop logs in and buys.
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'phone', ts: t, url: 'https://shop.example/p/mug', referrer: 'https://www.google.com/' }),
         event({ anonymousId: 'phone', ts: t + 60_000, type: 'signup', userId: 'ann' }),
       ],
     }, { headers: { 'user-agent': IPHONE_UA } })
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'laptop', ts: t + 2 * HOUR, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
@@ -57,14 +46,14 @@ describe('GET /v1/sites/:site/journeys/:personId', () => {
   it('answers 404 for an unknown person or site, 401 without a token', async () => {
     expect((await get('/v1/sites/shop/journeys/nobody')).json()).toMatchObject({ error: { code: 'person_not_found' } })
     expect((await get('/v1/sites/nope/journeys/x')).json()).toMatchObject({ error: { code: 'site_not_found' } })
-    expect((await app.inject('/v1/sites/shop/journeys/x')).statusCode).toBe(401)
+    expect((await ctx.app.inject('/v1/sites/shop/journeys/x')).statusCode).toBe(401)
   })
 })
 
 describe('GET /v1/sites/:site/stats/realtime', () => {
   it('counts visitors of the last 5 minutes, with filters', async () => {
     const now = Date.now()
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'a', ts: now - 60_000 }),

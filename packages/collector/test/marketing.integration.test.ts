@@ -1,27 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { TOKEN, event, post, appPerTest } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 
-beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
-})
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
 const get = (url: string, token: string | null = TOKEN) =>
-  app.inject({ url, headers: token ? { authorization: `Bearer ${token}` } : {} })
+  ctx.app.inject({ url, headers: token ? { authorization: `Bearer ${token}` } : {} })
 
 describe('GET /v1/sites/:site/stats/revenue and stats/csat', () => {
   it('answer per SPEC §5 on a real store, each order once', async () => {
     const t = Date.now() - 3_600_000
-    const res = await post(app, {
+    const res = await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'a', ts: t }),
@@ -57,7 +46,7 @@ describe('GET /v1/sites/:site/stats/revenue and stats/csat', () => {
 describe('GET /v1/sites/:site/stats/referrals', () => {
   it('answers invites, referred visitors and signups and the top referral codes', async () => {
     const t = Date.now() - 3_600_000
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'ann', ts: t, type: 'referral_invite', referralCode: 'ANN' }),
@@ -89,7 +78,7 @@ describe('GET /v1/sites/:site/stats/experiments', () => {
       events.push(event({ anonymousId, ts: t + i, type: 'experiment', experiment: 'hero', variant: i % 2 ? 'green' : 'control' }))
       if (i < 3) events.push(event({ anonymousId, ts: t + 100 + i, type: 'signup', userId: `u${i}` }))
     }
-    await post(app, { site: 'shop', events })
+    await post(ctx.app, { site: 'shop', events })
     const res = await get('/v1/sites/shop/stats/experiments?experiment=hero&goal=signup')
     expect(res.statusCode).toBe(200)
     const body = res.json()
@@ -109,7 +98,7 @@ describe('GET /v1/sites/:site/stats/experiments', () => {
 describe('GET /v1/sites/:site/stats/attribution', () => {
   it('splits an order over its touchpoints by model, and names bad parameters', async () => {
     const t = Date.now() - 3 * 3_600_000
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'ann', ts: t, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
@@ -135,7 +124,7 @@ describe('GET /v1/sites/:site/stats/attribution', () => {
 describe('GET /v1/sites/:site/stats/retention', () => {
   it('answers weekly cohorts in the site time zone and the churn rate', async () => {
     const now = Date.now()
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [event({ anonymousId: 'a', ts: now - 8 * 86_400_000 }), event({ anonymousId: 'a', ts: now - 3_600_000 }), event({ anonymousId: 'b', ts: now - 3_600_000 })],
     })

@@ -1,29 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { TOKEN, event, post, appPerTest } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 
-beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
-})
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
 const get = (url: string, token: string | null = TOKEN) =>
-  app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} })
+  ctx.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} })
 
 const today = () => new Date().toISOString().slice(0, 10)
 
 describe('GET /v1/sites/:site/stats/overview', () => {
   it('reports visitors, pageviews, orders, revenue and signups of ingested events', async () => {
     const ts = Date.now() - 60_000
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'a', ts }),
@@ -59,7 +48,7 @@ describe('GET /v1/sites/:site/stats/overview', () => {
 
   it('compares with the previous period of equal length, applies filters and a custom goal', async () => {
     const ts = Date.now() - 60_000
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'a', ts, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
@@ -80,18 +69,18 @@ describe('GET /v1/sites/:site/stats/overview', () => {
   })
 
   it('defaults to the last 30 days', async () => {
-    await post(app, { site: 'shop', events: [event()] })
+    await post(ctx.app, { site: 'shop', events: [event()] })
     const res = await get('/v1/sites/shop/stats/overview')
     expect(res.json()).toMatchObject({ to: today(), pageviews: 1 })
   })
 
   it('counts days in the site\'s time zone', async () => {
-    await app.trackway.sites.upsert({ id: 'shop', name: 'Shop', origins: ['https://shop.example'], timezone: 'America/New_York', currency: 'USD' })
+    await ctx.app.trackway.sites.upsert({ id: 'shop', name: 'Shop', origins: ['https://shop.example'], timezone: 'America/New_York', currency: 'USD' })
     // 03:00 UTC on a day is still the previous day in New York (UTC−5 in January).
     const now = Date.now()
     const day = new Date(now - 2 * 86_400_000).toISOString().slice(0, 10)
     const at3utc = Date.parse(`${day}T03:00:00Z`)
-    await post(app, { site: 'shop', sentAt: now, events: [event({ ts: at3utc })] })
+    await post(ctx.app, { site: 'shop', sentAt: now, events: [event({ ts: at3utc })] })
     const prev = new Date(at3utc - 86_400_000).toISOString().slice(0, 10)
     expect((await get(`/v1/sites/shop/stats/overview?from=${prev}&to=${prev}`)).json()).toMatchObject({ pageviews: 1 })
     expect((await get(`/v1/sites/shop/stats/overview?from=${day}&to=${day}`)).json()).toMatchObject({ pageviews: 0 })
@@ -131,19 +120,19 @@ describe('GET /v1/sites/:site/stats/overview', () => {
 
 describe('health and metrics', () => {
   it('answers /healthz and /readyz', async () => {
-    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' })
-    expect((await app.inject('/readyz')).json()).toEqual({ status: 'ready' })
+    expect((await ctx.app.inject('/healthz')).json()).toEqual({ status: 'ok' })
+    expect((await ctx.app.inject('/readyz')).json()).toEqual({ status: 'ready' })
   })
 
   it('exposes Prometheus counters to the admin', async () => {
-    await post(app, { site: 'shop', events: [event(), event()] })
+    await post(ctx.app, { site: 'shop', events: [event(), event()] })
     expect((await get('/metrics', null)).statusCode).toBe(401)
     const text = (await get('/metrics')).body
     expect(text).toMatch(/^trackway_events_accepted_total 2$/m)
   })
 
   it('answers unknown routes with a coded 404', async () => {
-    const res = await app.inject('/v1/nothing')
+    const res = await ctx.app.inject('/v1/nothing')
     expect(res.statusCode).toBe(404)
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } })
   })

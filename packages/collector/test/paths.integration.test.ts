@@ -1,27 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { TOKEN, event, post, appPerTest } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 
-beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
-})
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
-const get = (q: string) => app.inject({ url: `/v1/sites/shop/stats/paths?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
+const get = (q: string) => ctx.app.inject({ url: `/v1/sites/shop/stats/paths?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
 const page = (anonymousId: string, ts: number, path: string) => event({ anonymousId, ts, url: `https://shop.example${path}` })
 
 describe('GET /v1/sites/:site/stats/paths', () => {
   it('counts sessions by their first pageview paths, most common first', async () => {
     const t = Date.now() - 3_600_000
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         page('a', t, '/'), page('a', t + 1, '/p/mug'), page('a', t + 2, '/cart'),

@@ -1,28 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { TOKEN, event, post, appPerTest } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 const DAY = 86_400_000
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
-beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
-})
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
-const get = (q: string) => app.inject({ url: `/v1/sites/shop/stats/timeseries?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
+const get = (q: string) => ctx.app.inject({ url: `/v1/sites/shop/stats/timeseries?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
 
 describe('GET /v1/sites/:site/stats/timeseries', () => {
   it('has every bucket, empty ones included, for any overview metric', async () => {
     const noon = Date.parse(`${date(Date.now() - 3 * DAY)}T12:00:00Z`)
-    await post(app, {
+    await post(ctx.app, {
       site: 'shop',
       events: [
         event({ anonymousId: 'a', ts: noon }),
