@@ -384,6 +384,7 @@ async function measureDiagnostics(store, captured, ownConnection, deadline) {
     ['report:realtime', 'realtime', () => store.realtime(SITE, NOW, {})],
     ['report:attribution-linear', 'attribution, linear, 30-day lookback, by channel', () => store.attribution(SITE, RANGE, 'linear', 'purchase', 30 * DAY, 'channel', {})],
     ['report:attribution-decay', 'attribution, time_decay, 30-day lookback, by campaign', () => store.attribution(SITE, RANGE, 'time_decay', 'purchase', 30 * DAY, 'campaign', {})],
+    ['report:acquisition', 'acquisition per channel (last_non_direct; no spend loaded)', () => store.acquisition(SITE, { ...RANGE, from: new Date(RANGE.fromMs).toISOString().slice(0, 10), to: new Date(RANGE.toMs - DAY).toISOString().slice(0, 10) }, 'last_non_direct', {})],
     ['report:revenue', 'revenue (orders, customers, CLV)', () => store.revenue(SITE, RANGE, {})],
     ['report:referrals', 'referrals', () => store.referrals(SITE, RANGE, {}, 20)],
     ['report:experiments', 'experiments (hero-cta)', () => store.experiment(SITE, RANGE, 'hero-cta', 'purchase', {})],

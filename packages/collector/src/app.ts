@@ -20,6 +20,7 @@ import { pathsRoute } from './reports/paths-route.js'
 import { marketingRoutes } from './reports/marketing-routes.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
+import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/types.js'
 import { IngestWriter } from './store/writer.js'
@@ -107,6 +108,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(batchRoute)
   await app.register(pixelRoute)
   await app.register(siteRoutes)
+  await app.register(spendRoutes)
   await app.register(overviewRoute)
   await app.register(journeyRoutes)
   await app.register(breakdownRoute)

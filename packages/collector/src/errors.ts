@@ -13,7 +13,7 @@ export const InvalidGzip = createError('invalid_gzip', 'Body is not valid gzip: 
 export const BodyTooLarge = createError('body_too_large', 'Body exceeds %s bytes', 413)
 export const UnsupportedMediaType = createError(
   'unsupported_media_type',
-  'Content-Type must be application/json or text/plain, got %s',
+  'Content-Type must be application/json or text/plain (text/csv for spend uploads), got %s',
   415,
 )
 export const UnsupportedEncoding = createError('unsupported_encoding', 'Content-Encoding must be gzip or identity, got %s', 415)

@@ -148,3 +148,46 @@ describe('GET /v1/sites/:site/stats/retention', () => {
     }
   })
 })
+
+describe('POST /v1/sites/:site/spend and GET stats/acquisition', () => {
+  const spend = (payload: string, type = 'application/json', token: string | null = TOKEN) =>
+    ctx.app.inject({ method: 'POST', url: '/v1/sites/shop/spend', payload, headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) } })
+  const today = new Date().toISOString().slice(0, 10)
+
+  it('loads spend as JSON and CSV, replaces re-uploaded rows, and reads CAC and ROAS per channel', async () => {
+    const t = Date.now() - 3_600_000
+    await post(ctx.app, {
+      site: 'shop',
+      events: [
+        event({ anonymousId: 'a', ts: t, url: 'https://shop.example/?gclid=x' }),
+        event({ anonymousId: 'a', ts: t + 1, type: 'purchase', orderId: 'o-1', revenue: 120 }),
+        event({ anonymousId: 'b', ts: t, url: 'https://shop.example/?utm_source=news&utm_medium=email' }),
+      ],
+    })
+    expect((await spend(JSON.stringify([{ date: today, channel: 'Paid Search', amount: 40 }]))).json()).toEqual({ stored: 1 })
+    // the same export twice: replaced, not added
+    const csv = `date,channel,campaign,amount\n${today},Paid Search,brand,20\n${today},Email,,10\n`
+    expect((await spend(csv, 'text/csv')).json()).toEqual({ stored: 2 })
+    expect((await spend(csv, 'text/csv')).json()).toEqual({ stored: 2 })
+    const rows = (await get('/v1/sites/shop/stats/acquisition')).json() as Record<string, unknown>[]
+    expect(rows).toEqual([
+      { channel: 'Paid Search', visitors: 1, newCustomers: 1, conversions: 1, revenue: 120, spend: 60, cac: 60, cpa: 60, roas: 2, roi: 1 },
+      { channel: 'Email', visitors: 1, newCustomers: 0, conversions: 0, revenue: 0, spend: 10, cac: null, cpa: null, roas: 0, roi: -1 },
+    ])
+    expect((await get('/v1/sites/shop/stats/acquisition?model=nope')).statusCode).toBe(400)
+  })
+
+  it('answers 400 naming the bad row and stores nothing, 401 without the token, 404 for an unknown site', async () => {
+    const bad = await spend(JSON.stringify([{ date: today, channel: 'Email', amount: 5 }, { date: today, amount: -1 }]))
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error).toMatchObject({ code: 'invalid_body' })
+    expect(bad.json().error.message).toContain('rows[1].amount')
+    const badCsv = await spend(`date,amount\n${today},5\nyesterday,1\n`, 'text/csv')
+    expect(badCsv.statusCode).toBe(400)
+    expect(badCsv.json().error.message).toContain('line 3.date')
+    expect((await get('/v1/sites/shop/stats/acquisition')).json()).toEqual([]) // nothing stored
+    expect((await spend('[]', 'application/json', null)).statusCode).toBe(401)
+    const unknown = await ctx.app.inject({ method: 'POST', url: '/v1/sites/nope/spend', payload: '[]', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } })
+    expect(unknown.statusCode).toBe(404)
+  })
+})

@@ -13,6 +13,7 @@ import { computeReferrals } from '../src/core/referrals.js'
 import { computeExperiment } from '../src/core/experiments.js'
 import { computeAttribution, DAY_MS, MODELS } from '../src/core/attribution.js'
 import { computeChurnRate, computeRetention } from '../src/core/retention.js'
+import { acquisitionParts, acquisitionRows } from '../src/core/acquisition.js'
 import { hasFilters, type Filters } from '../src/core/filters.js'
 import type { EventRow } from '../src/store/types.js'
 import { prng, row } from './fixtures/rows.js'
@@ -245,6 +246,24 @@ describe.each([
     const prev = { fromMs: t0 - 14 * DAY, toMs: t0 }
     expect(await store.churnRate('agree', cur, prev, f)).toEqual(computeChurnRate(derived, cur, prev, f))
     if (!hasFilters(f)) expect(computeRetention(derived, weeks, 8).length).toBeGreaterThan(1)
+  })
+
+  it.each(MODELS)('computes the same acquisition under %s', async (model) => {
+    const dates = { from: new Date(t0 - 40 * DAY).toISOString().slice(0, 10), to: new Date(t0 + 39 * DAY).toISOString().slice(0, 10) }
+    const range = { ...dates, fromMs: Date.parse(`${dates.from}T00:00:00Z`), toMs: Date.parse(`${dates.to}T00:00:00Z`) + DAY }
+    await store.upsertSpend('agree', [
+      { date: dates.from, channel: 'Paid Search', source: null, campaign: null, amount: 100 },
+      { date: dates.to, channel: 'Email', source: 'news', campaign: null, amount: 50 },
+      { date: dates.to, channel: null, source: 'tv', campaign: null, amount: 999 }, // no channel: left out
+    ])
+    const spend = new Map([['Paid Search', 100], ['Email', 50]])
+    for (const f of [{}, { device: 'mobile' }] as Filters[]) {
+      const sql = await store.acquisition('agree', range, model, f)
+      const pure = acquisitionRows({ ...acquisitionParts(derived, range, model, f), spend })
+      expect(sql.map((r) => r.channel).sort()).toEqual(pure.map((r) => r.channel).sort())
+      for (const r of sql) close(r, pure.find((p) => p.channel === r.channel)!)
+    }
+    expect(acquisitionParts(derived, range, model).newCustomers.size).toBeGreaterThan(1)
   })
 
   it.each(filters)('computes the same overview with filters %o', async (f) => {

@@ -57,7 +57,7 @@ export function weights(model: Model, touches: readonly Touch[], conversionT: nu
 }
 
 /** A conversion: when, in which session, and its credit (an order's revenue; 0 for other goals). */
-interface Conversion {
+export interface Conversion {
   t: number
   session: Session
   credit: number

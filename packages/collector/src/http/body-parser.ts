@@ -29,6 +29,14 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
       )
     },
   )
+  // CSV uploads (ad spend exports): the text, parsed by the route that takes it.
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'buffer', bodyLimit },
+    (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+      decode(request, body, bodyLimit).then((text) => done(null, text), (err: Error) => done(err))
+    },
+  )
 }
 
 async function decode(request: FastifyRequest, body: Buffer, limit: number): Promise<string> {

@@ -126,6 +126,26 @@ const retentionSchema = {
   },
 } as const
 
+const acquisitionSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['channel', 'visitors', 'newCustomers', 'conversions', 'revenue', 'spend', 'cac', 'cpa', 'roas', 'roi'],
+    properties: {
+      channel: { type: 'string' },
+      visitors: { type: 'integer' },
+      newCustomers: { type: 'integer' },
+      conversions: { type: 'number' },
+      revenue: { type: 'number' },
+      spend: { type: 'number' },
+      cac: rate,
+      cpa: rate,
+      roas: rate,
+      roi: rate,
+    },
+  },
+} as const
+
 const attributionSchema = {
   type: 'array',
   items: {
@@ -137,7 +157,7 @@ const attributionSchema = {
 
 /**
  * `GET /v1/sites/:site/stats/revenue`, `stats/csat`, `stats/referrals`, `stats/experiments`,
- * `stats/retention` and `stats/attribution` (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
+ * `stats/retention`, `stats/acquisition` and `stats/attribution` (SPEC §5–6) over `from`–`to` in the site's time zone, for the sessions the common filters select
  * (core/revenue.ts, core/referrals.ts, core/experiments.ts; decisions in docs/metrics.md).
  */
 export const marketingRoutes = fp(
@@ -183,7 +203,20 @@ export const marketingRoutes = fp(
       },
       { cohort: { type: 'string', enum: ['week', 'month'], default: 'week' }, periods: { type: 'integer', minimum: 1, maximum: 52, default: 8 } },
     )
-    // An array (SPEC §6), so not through report(): fractional credits per channel, source or campaign.
+    // Arrays (SPEC §6), so not through report()
+    app.get<{ Params: { site: string }; Querystring: Query }>(
+      '/v1/sites/:site/stats/acquisition',
+      {
+        preHandler: app.trackway.requireAdmin,
+        schema: schema(acquisitionSchema, { model: { type: 'string', enum: MODELS, default: 'last_non_direct' } }),
+      },
+      async (request) => {
+        const site = siteOf(app, request.params.site)
+        const range = reportRange(request.query, site.timezone)
+        return app.trackway.store.acquisition(site.id, range, request.query.model ?? 'last_non_direct', filtersOf(request.query))
+      },
+    )
+    // attribution: fractional credits per channel, source or campaign
     app.get<{ Params: { site: string }; Querystring: Query }>(
       '/v1/sites/:site/stats/attribution',
       {

@@ -81,6 +81,8 @@ import type { CsatReport, RevenueReport } from '../core/revenue.js'
 import type { ReferralReport } from '../core/referrals.js'
 import type { ExperimentReport } from '../core/experiments.js'
 import type { Cohort } from '../core/retention.js'
+import type { AcquisitionRow } from '../core/acquisition.js'
+import type { SpendRow } from '../spend/rows.js'
 import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
 
 /** `site` + NUL + `id`: the dedup key. */
@@ -123,6 +125,10 @@ export interface Store {
   retention(site: string, periods: readonly Bucket[], maxPeriods: number, filters?: Filters): Promise<Cohort[]>
   /** SPEC §5 churnRate: previous period's customers without an order in this one ÷ previous period's customers. */
   churnRate(site: string, range: TimeRange, previous: TimeRange, filters?: Filters): Promise<number | null>
+  /** SPEC §5 acquisition per channel: visitors, new customers, attributed conversions and revenue, spend, CAC, CPA, ROAS, ROI. */
+  acquisition(site: string, range: TimeRange & { from: string; to: string }, model: Model, filters?: Filters): Promise<AcquisitionRow[]>
+  /** Stores ad spend rows (SPEC §6) at once: a row replaces the stored one with the same date, channel, source and campaign. */
+  upsertSpend(site: string, rows: readonly SpendRow[]): Promise<void>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */
   realtime(site: string, now: number, filters?: Filters): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

@@ -14,6 +14,8 @@ import type { CsatReport, RevenueReport } from '../../core/revenue.js'
 import type { ReferralReport } from '../../core/referrals.js'
 import type { ExperimentReport } from '../../core/experiments.js'
 import type { Cohort } from '../../core/retention.js'
+import type { AcquisitionRow } from '../../core/acquisition.js'
+import type { SpendRow } from '../../spend/rows.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
@@ -263,6 +265,31 @@ export class DuckDBStore implements Store {
 
   churnRate(site: string, range: TimeRange, previous: TimeRange, filters?: Filters): Promise<number | null> {
     return this.reports.churnRate(site, range, previous, filters)
+  }
+
+  acquisition(site: string, range: TimeRange & { from: string; to: string }, model: Model, filters?: Filters): Promise<AcquisitionRow[]> {
+    return this.reports.acquisition(site, range, model, filters)
+  }
+
+  /** Stores ad spend rows in one transaction: a row replaces the stored one with the same date and names. */
+  async upsertSpend(site: string, rows: readonly SpendRow[]): Promise<void> {
+    const conn = this.adminConn
+    await conn.run('BEGIN TRANSACTION')
+    try {
+      for (const r of rows) {
+        const key = { site, date: r.date, channel: r.channel, source: r.source, campaign: r.campaign }
+        await conn.run(
+          `DELETE FROM spend WHERE site = $site AND date = $date AND channel IS NOT DISTINCT FROM $channel::VARCHAR
+             AND source IS NOT DISTINCT FROM $source::VARCHAR AND campaign IS NOT DISTINCT FROM $campaign::VARCHAR`,
+          key,
+        )
+        await conn.run('INSERT INTO spend VALUES ($site, $date, $channel::VARCHAR, $source::VARCHAR, $campaign::VARCHAR, $amount)', { ...key, amount: r.amount })
+      }
+      await conn.run('COMMIT')
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw err
+    }
   }
 
   realtime(site: string, now: number, filters?: Filters): Promise<number> {

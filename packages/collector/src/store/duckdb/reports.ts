@@ -16,6 +16,8 @@ import type { ReferralReport } from '../../core/referrals.js'
 import { experimentCountsSql } from './experiments-sql.js'
 import { attributionSql } from './attribution-sql.js'
 import { churnSql, retentionSql } from './retention-sql.js'
+import { channelVisitorsSql, newCustomerChannelsSql, SPEND_BY_CHANNEL_SQL } from './acquisition-sql.js'
+import { ACQUISITION_LOOKBACK_MS, acquisitionRows, type AcquisitionRow } from '../../core/acquisition.js'
 import { cohortsOf, type Cohort, type CohortCounts } from '../../core/retention.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { experimentStats, type ExperimentReport } from '../../core/experiments.js'
@@ -226,6 +228,24 @@ export class DuckDBReports {
     const params = { ...sel.params, ...range(r), prev_from: BigInt(previous.fromMs), prev_to: BigInt(previous.toMs) }
     const x = (await this.query(churnSql(sel), params))[0]!
     return ratio(num(x.churned), num(x.previous))
+  }
+
+  async acquisition(site: string, r: TimeRange & { from: string; to: string }, model: Model, filters: Filters = {}): Promise<AcquisitionRow[]> {
+    const sel = selection(site, filters)
+    const params = { ...sel.params, ...range(r) }
+    const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
+    const [visitors, newCustomers, attributed, spend] = await Promise.all([
+      this.query(channelVisitorsSql(sel), params),
+      this.query(newCustomerChannelsSql(sel), { ...params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
+      this.attribution(site, r, model, 'purchase', ACQUISITION_LOOKBACK_MS, 'channel', filters),
+      this.query(SPEND_BY_CHANNEL_SQL, { site, from_date: r.from, to_date: r.to }),
+    ])
+    return acquisitionRows({
+      visitors: byChannel(visitors, 'visitors'),
+      newCustomers: byChannel(newCustomers, 'customers'),
+      attributed,
+      spend: byChannel(spend, 'amount'),
+    })
   }
 
   async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {

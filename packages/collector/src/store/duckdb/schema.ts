@@ -64,6 +64,10 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS sites (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, origins VARCHAR[] NOT NULL,
      timezone VARCHAR NOT NULL, currency VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  // Ad spend (SPEC §6): a day's amount per channel/source/campaign (each may be NULL); date is the
+  // site-local day as YYYY-MM-DD. Uploads replace rows with the same site, date and names.
+  `CREATE TABLE IF NOT EXISTS spend (site VARCHAR NOT NULL, date VARCHAR NOT NULL, channel VARCHAR, source VARCHAR,
+     campaign VARCHAR, amount DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
 ]
 

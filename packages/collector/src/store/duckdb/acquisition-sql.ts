@@ -1,0 +1,36 @@
+import type { Fragment } from './selection.js'
+
+/** Persons with a session of each channel started in range, of the selected sessions. */
+export const channelVisitorsSql = (sel: Fragment) => `
+WITH ${sel.sql}
+SELECT channel, count(DISTINCT pno) AS visitors FROM sel
+WHERE start_t >= $from AND start_t < $to GROUP BY channel`
+
+/**
+ * New customers by the channel of their first order's first touchpoint (core/acquisition.ts):
+ * a person's first order ever (by its earliest purchase: t, then id), in range and placed in a
+ * selected session; touchpoints as in attribution, over $lookback ms.
+ */
+export const newCustomerChannelsSql = (sel: Fragment) => `
+WITH ${sel.sql},
+firsts AS (
+  SELECT pno, min(first_t) AS t, arg_min(sid, (first_t, first_id)) AS sid
+  FROM tw_orders WHERE site = $site GROUP BY pno
+),
+nc AS (SELECT * FROM firsts WHERE t >= $from AND t < $to AND sid IN (SELECT sid FROM sel)),
+touch AS (
+  SELECT nc.pno, s.start_t, s.first_id, s.channel
+  FROM nc
+  JOIN tw_sessions cs ON cs.sid = nc.sid
+  JOIN tw_sessions s ON s.site = $site AND s.pno = nc.pno
+  WHERE (s.start_t < cs.start_t OR (s.start_t = cs.start_t AND s.first_id <= cs.first_id))
+    AND (s.start_t >= nc.t - $lookback OR s.sid = nc.sid)
+),
+first_touch AS (SELECT pno, arg_min(channel, (start_t, first_id)) AS channel FROM touch GROUP BY pno)
+SELECT channel, count(*) AS customers FROM first_touch GROUP BY channel`
+
+/** Spend per channel over site-local dates [$from_date, $to_date]; rows without a channel are left out. */
+export const SPEND_BY_CHANNEL_SQL = `
+SELECT channel, sum(amount) AS amount FROM spend
+WHERE site = $site AND channel IS NOT NULL AND date >= $from_date AND date <= $to_date
+GROUP BY channel`
