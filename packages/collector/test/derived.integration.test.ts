@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { DERIVED_VERSION } from '../src/store/duckdb/materialize.js'
+import type { DeriveEvent } from '../src/store/open-store.js'
 import { derive } from '../src/core/derive.js'
 import type { EventRow } from '../src/store/types.js'
 import { readStore, tempDir } from './fixtures/helpers.js'
@@ -101,8 +102,13 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     await store.close()
 
     await readStore(path, `DELETE FROM tw_sessions; ALTER TABLE tw_pe DROP COLUMN score; UPDATE tw_state SET version = ${DERIVED_VERSION - 1}`)
-    const reopened = new DuckDBStore(path)
+    const told: DeriveEvent[] = []
+    const reopened = new DuckDBStore(path, { onDerive: (e) => told.push(e) })
     await reopened.init()
+    // the operator is told before the (possibly long) derivation starts, and when it ends
+    expect(told.map((e) => e.phase)).toEqual(['rebuilding', 'done'])
+    expect(told[0]).toEqual({ phase: 'rebuilding', events: events.length })
+    expect(told[1]).toMatchObject({ phase: 'done', kind: 'rebuild', events: events.filter((e) => !e.isBot).length })
     expect(await reopened.overview('d', ALL)).toEqual(before)
     const r = await reopened.rebuild()
     expect(r.events).toBe(events.filter((e) => !e.isBot).length)

@@ -7,7 +7,11 @@ export interface StoreOptions {
   deriveOnInit?: boolean
   /** Refresh derived tables in the background after appends (default); bulk loads turn it off. */
   backgroundRefresh?: boolean
+  /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */
+  onDerive?: (e: DeriveEvent) => void
 }
+
+export type DeriveEvent = { phase: 'rebuilding'; events: number } | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }
 
 /** Opens the store a `--store` URL names. */
 export function openStore(url: string, options: StoreOptions = {}): Store {

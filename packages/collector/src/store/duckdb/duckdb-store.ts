@@ -19,6 +19,7 @@ import type { SpendRow } from '../../spend/rows.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { refreshDerived, type RefreshResult } from './materialize.js'
+import type { StoreOptions } from '../open-store.js'
 
 export type { SessionRow } from './reports.js'
 export type { RefreshResult } from './materialize.js'
@@ -64,7 +65,7 @@ export class DuckDBStore implements Store {
 
   constructor(
     private readonly path: string,
-    private readonly options: { deriveOnInit?: boolean; backgroundRefresh?: boolean } = {},
+    private readonly options: StoreOptions = {},
   ) {}
 
   async init(): Promise<void> {
@@ -104,9 +105,12 @@ export class DuckDBStore implements Store {
     const run = async () => {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
-      const result = await refreshDerived(this.derivedConn, full)
+      const result = await refreshDerived(this.derivedConn, full, (events) => this.options.onDerive?.({ phase: 'rebuilding', events }))
       this.derivedAppends = appends
       this.lastRefreshMs = result.ms
+      if (result.kind !== 'none' && (result.kind === 'rebuild' || result.ms > 1000)) {
+        this.options.onDerive?.({ phase: 'done', kind: result.kind, events: result.events, persons: result.persons, ms: Math.round(result.ms) })
+      }
       return result
     }
     const p = this.chain.then(run, run)

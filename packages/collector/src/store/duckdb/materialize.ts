@@ -166,7 +166,7 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
  * tables are missing, of another version, or `full` is asked for: then everything.
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
-export async function refreshDerived(conn: DuckDBConnection, full = false): Promise<RefreshResult> {
+export async function refreshDerived(conn: DuckDBConnection, full = false, onRebuild?: (events: number) => void): Promise<RefreshResult> {
   const t0 = performance.now()
   for (const sql of DERIVED_DDL) await conn.run(sql)
   await conn.run('BEGIN TRANSACTION')
@@ -180,6 +180,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false): Prom
       return { kind: 'none', events: 0, persons: 0, ms: performance.now() - t0 }
     }
     if (rebuild) {
+      onRebuild?.(top + 1)
       // tables of another version may have other columns: created again
       for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
       for (const sql of DERIVED_DDL) await conn.run(sql)
