@@ -1,8 +1,8 @@
 import type { TimeRange } from '../store/types.js'
 import type { Derived, Session } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, ratio } from './metrics.js'
-import { computeAttribution, DAY_MS, touchpoints, type AttributionRow, type Model } from './attribution.js'
+import { computeAttribution, DAY_MS, sessionsByPerson, touchpoints, type AttributionRow, type Model } from './attribution.js'
 import { byTimeThenId } from './persons.js'
 
 /** The lookback of acquisition's attribution and first touches (SPEC §5: the attribution default). */
@@ -67,16 +67,11 @@ export function acquisitionRows(p: AcquisitionParts): AcquisitionRow[] {
  * order's first touchpoint in the lookback window.
  */
 export function acquisitionParts(d: Derived, range: TimeRange, model: Model, filters: Filters = {}): Omit<AcquisitionParts, 'spend'> {
-  const filtered = hasFilters(filters)
-  const ok = (s: Session) => !filtered || sessionMatches(s, filters, d)
   const persons = new Map<string, Set<string>>()
-  for (const s of d.sessions) {
-    if (!inRange(s.start, range) || !ok(s)) continue
-    ;(persons.get(s.channel) ?? persons.set(s.channel, new Set()).get(s.channel)!).add(s.person)
+  for (const s of selectedSessions(d, filters)) {
+    if (inRange(s.start, range)) (persons.get(s.channel) ?? persons.set(s.channel, new Set()).get(s.channel)!).add(s.person)
   }
-  const byPerson = new Map<string, Session[]>()
-  for (const s of d.sessions) (byPerson.get(s.person) ?? byPerson.set(s.person, []).get(s.person)!).push(s)
-  for (const list of byPerson.values()) list.sort((a, b) => a.start - b.start || (a.events[0]!.id < b.events[0]!.id ? -1 : 1))
+  const byPerson = sessionsByPerson(d)
   const firstOrder = new Map<string, { t: number; id: string; session: Session }>()
   for (const { event, session } of firstPurchases(d).values()) {
     const seen = firstOrder.get(session.person)
@@ -84,7 +79,7 @@ export function acquisitionParts(d: Derived, range: TimeRange, model: Model, fil
   }
   const newCustomers = new Map<string, number>()
   for (const [person, o] of firstOrder) {
-    if (!inRange(o.t, range) || !ok(o.session)) continue
+    if (!inRange(o.t, range) || !sessionMatches(o.session, filters, d)) continue
     const first = touchpoints(byPerson.get(person)!, { t: o.t, session: o.session, credit: 0 }, ACQUISITION_LOOKBACK_MS)[0]!
     newCustomers.set(first.channel, (newCustomers.get(first.channel) ?? 0) + 1)
   }

@@ -1,6 +1,6 @@
 import type { TimeRange } from '../store/types.js'
 import type { Derived, Session } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, isGoal } from './metrics.js'
 
 export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const
@@ -68,16 +68,13 @@ export interface Conversion {
  * earliest purchase event, credit = its revenue; for another goal each goal event, credit 0.
  */
 function conversions(d: Derived, range: TimeRange, goal: string, filters: Filters): Conversion[] {
-  const filtered = hasFilters(filters)
-  const ok = (s: Session) => !filtered || sessionMatches(s, filters, d)
   if (goal === 'purchase') {
     return [...firstPurchases(d).values()]
-      .filter(({ event, session }) => inRange(event.t, range) && ok(session))
+      .filter(({ event, session }) => inRange(event.t, range) && sessionMatches(session, filters, d))
       .map(({ event, session }) => ({ t: event.t, session, credit: event.revenue ?? 0 }))
   }
   const out: Conversion[] = []
-  for (const s of d.sessions) {
-    if (!ok(s)) continue
+  for (const s of selectedSessions(d, filters)) {
     for (const e of s.events) if (inRange(e.t, range) && isGoal(e, goal)) out.push({ t: e.t, session: s, credit: 0 })
   }
   return out
@@ -90,6 +87,14 @@ function conversions(d: Derived, range: TimeRange, goal: string, filters: Filter
 export function touchpoints(sessionsOfPerson: readonly Session[], c: Conversion, lookbackMs: number): Session[] {
   const last = sessionsOfPerson.indexOf(c.session)
   return sessionsOfPerson.slice(0, last + 1).filter((s, i) => i === last || s.start >= c.t - lookbackMs)
+}
+
+/** Each person's sessions in time order (start, then first event id): the candidates for touchpoints. */
+export function sessionsByPerson(d: Derived): Map<string, Session[]> {
+  const byPerson = new Map<string, Session[]>()
+  for (const s of d.sessions) (byPerson.get(s.person) ?? byPerson.set(s.person, []).get(s.person)!).push(s)
+  for (const list of byPerson.values()) list.sort((a, b) => a.start - b.start || (a.events[0]!.id < b.events[0]!.id ? -1 : 1))
+  return byPerson
 }
 
 /**
@@ -107,9 +112,7 @@ export function computeAttribution(
   by: AttributionDimension = 'channel',
   filters: Filters = {},
 ): AttributionRow[] {
-  const byPerson = new Map<string, Session[]>()
-  for (const s of d.sessions) (byPerson.get(s.person) ?? byPerson.set(s.person, []).get(s.person)!).push(s)
-  for (const list of byPerson.values()) list.sort((a, b) => a.start - b.start || (a.events[0]!.id < b.events[0]!.id ? -1 : 1))
+  const byPerson = sessionsByPerson(d)
   const rows = new Map<string, AttributionRow>()
   for (const c of conversions(d, range, goal, filters)) {
     const touches = touchpoints(byPerson.get(c.session.person)!, c, lookbackMs)

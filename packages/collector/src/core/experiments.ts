@@ -1,7 +1,7 @@
 import jstat from 'jstat'
 import type { TimeRange } from '../store/types.js'
 import type { Derived } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, type Filters } from './filters.js'
 import { inRange, isGoal, ratio } from './metrics.js'
 
 const { jStat } = jstat
@@ -70,11 +70,9 @@ export function experimentStats(counts: readonly VariantCounts[]): ExperimentRep
  * event whose t ≥ that exposure's t.
  */
 export function experimentCounts(d: Derived, range: TimeRange, experiment: string, goal = 'purchase', filters: Filters = {}): VariantCounts[] {
-  const filtered = hasFilters(filters)
   const first = new Map<string, { variant: string; t: number; id: string }>()
   const goalTimes = new Map<string, number[]>()
-  for (const s of d.sessions) {
-    if (filtered && !sessionMatches(s, filters, d)) continue
+  for (const s of selectedSessions(d, filters)) {
     for (const e of s.events) {
       if (!inRange(e.t, range)) continue
       if (e.type === 'experiment' && e.experiment === experiment && e.variant !== null) {

@@ -20,6 +20,9 @@ export const SESSION_FILTERS = ['channel', 'source', 'medium', 'campaign', 'devi
 
 export const hasFilters = (f: Filters) => Object.values(f).some((v) => v !== undefined)
 
+/** The sessions the filters select (all of them without filters). */
+export const selectedSessions = (d: Derived, f: Filters): Session[] => (hasFilters(f) ? d.sessions.filter((s) => sessionMatches(s, f, d)) : d.sessions)
+
 /**
  * Filters select sessions: by the session's attributes (from its first event), by a pageview of
  * `path` anywhere in the session, or by whether its person was referred. A filtered report counts

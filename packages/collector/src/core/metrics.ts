@@ -1,6 +1,6 @@
 import type { TimeRange } from '../store/types.js'
 import type { CoreEvent, Derived, Session } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { hasFilters, selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { byTimeThenId } from './persons.js'
 
 /** The full overview of SPEC §6. Ratios are null when their divisor is 0 (SPEC §5). */
@@ -63,8 +63,7 @@ export function firstPurchases(d: Derived): Map<string, { event: CoreEvent; sess
 
 /** SPEC §5 metrics of the overview over [from, to), for the sessions the filters select. */
 export function computeFullOverview(d: Derived, range: TimeRange, filters: Filters = {}, goal = 'purchase'): FullOverview {
-  const filtered = hasFilters(filters)
-  const selected = filtered ? d.sessions.filter((s) => sessionMatches(s, filters, d)) : d.sessions
+  const selected = selectedSessions(d, filters)
   const visitors = new Set<string>()
   const converted = new Set<string>()
   const signups = new Set<string>()
@@ -100,11 +99,10 @@ export function computeFullOverview(d: Derived, range: TimeRange, filters: Filte
       if (followedBy(s, 'checkout', 'purchase')) checkoutsBought++
     }
   }
-  const chosen = new Set(selected)
   let orders = 0
   let revenue = 0
   for (const { event, session } of firstPurchases(d).values()) {
-    if (!inRange(event.t, range) || (filtered && !chosen.has(session))) continue
+    if (!inRange(event.t, range) || !sessionMatches(session, filters, d)) continue
     orders++
     revenue += event.revenue ?? 0
   }

@@ -1,6 +1,6 @@
 import type { TimeRange } from '../store/types.js'
 import type { Derived } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, ratio } from './metrics.js'
 
 export interface TopReferrer {
@@ -29,14 +29,12 @@ export interface ReferralReport {
  * the persons of the orders placed in range (each order once, at its earliest purchase).
  */
 export function computeReferrals(d: Derived, range: TimeRange, filters: Filters = {}, limit = 20): ReferralReport {
-  const filtered = hasFilters(filters)
-  const selected = new Set(filtered ? d.sessions.filter((s) => sessionMatches(s, filters, d)) : d.sessions)
   const visitors = new Set<string>()
   const signedUp = new Set<string>()
   const inviters = new Set<string>()
   const invitesOf = new Map<string, number>()
   let invites = 0
-  for (const s of selected) {
+  for (const s of selectedSessions(d, filters)) {
     for (const e of s.events) {
       if (!inRange(e.t, range)) continue
       visitors.add(s.person)
@@ -57,7 +55,7 @@ export function computeReferrals(d: Derived, range: TimeRange, filters: Filters 
   const customers = new Set<string>()
   const revenueOf = new Map<string, number>()
   for (const { event, session } of firstPurchases(d).values()) {
-    if (!inRange(event.t, range) || !selected.has(session)) continue
+    if (!inRange(event.t, range) || !sessionMatches(session, filters, d)) continue
     customers.add(session.person)
     const code = codeOf(session.person)
     if (code !== undefined) revenueOf.set(code, (revenueOf.get(code) ?? 0) + (event.revenue ?? 0))

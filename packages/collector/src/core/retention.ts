@@ -1,6 +1,6 @@
 import type { Bucket, TimeRange } from '../store/types.js'
 import type { Derived } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, ratio } from './metrics.js'
 
 export interface Cohort {
@@ -36,10 +36,8 @@ export function cohortsOf(periods: readonly Bucket[], counts: CohortCounts, maxP
  * sessions; only in-range events count.
  */
 export function retentionCounts(d: Derived, periods: readonly Bucket[], maxPeriods: number, filters: Filters = {}): CohortCounts {
-  const filtered = hasFilters(filters)
   const seen = new Map<string, Set<number>>()
-  for (const s of d.sessions) {
-    if (filtered && !sessionMatches(s, filters, d)) continue
+  for (const s of selectedSessions(d, filters)) {
     for (const e of s.events) {
       const i = periods.findIndex((p) => inRange(e.t, p))
       if (i >= 0) (seen.get(s.person) ?? seen.set(s.person, new Set()).get(s.person)!).add(i)
@@ -63,11 +61,10 @@ export const computeRetention = (d: Derived, periods: readonly Bucket[], maxPeri
  * period's customers; null when it had none.
  */
 export function computeChurnRate(d: Derived, range: TimeRange, previous: TimeRange, filters: Filters = {}): number | null {
-  const filtered = hasFilters(filters)
   const current = new Set<string>()
   const before = new Set<string>()
   for (const { event, session } of firstPurchases(d).values()) {
-    if (filtered && !sessionMatches(session, filters, d)) continue
+    if (!sessionMatches(session, filters, d)) continue
     if (inRange(event.t, range)) current.add(session.person)
     if (inRange(event.t, previous)) before.add(session.person)
   }

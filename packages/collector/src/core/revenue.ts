@@ -1,6 +1,6 @@
 import type { TimeRange } from '../store/types.js'
 import type { Derived } from './derive.js'
-import { hasFilters, sessionMatches, type Filters } from './filters.js'
+import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, ratio } from './metrics.js'
 
 /** SPEC §5–6 `stats/revenue`. Ratios are null when their divisor is 0. */
@@ -26,10 +26,8 @@ export interface RevenueReport {
  * revenuePerVisitor) as in the overview.
  */
 export function computeRevenue(d: Derived, range: TimeRange, filters: Filters = {}): RevenueReport {
-  const filtered = hasFilters(filters)
-  const selected = new Set(filtered ? d.sessions.filter((s) => sessionMatches(s, filters, d)) : d.sessions)
   const visitors = new Set<string>()
-  for (const s of selected) if (s.events.some((e) => inRange(e.t, range))) visitors.add(s.person)
+  for (const s of selectedSessions(d, filters)) if (s.events.some((e) => inRange(e.t, range))) visitors.add(s.person)
   let revenue = 0
   let orders = 0
   const ordersOf = new Map<string, number>()
@@ -39,7 +37,7 @@ export function computeRevenue(d: Derived, range: TimeRange, filters: Filters = 
     const p = session.person
     firstOrderOf.set(p, Math.min(firstOrderOf.get(p) ?? Infinity, event.t))
     if (event.t < range.toMs) lifetimeOf.set(p, (lifetimeOf.get(p) ?? 0) + (event.revenue ?? 0))
-    if (!inRange(event.t, range) || !selected.has(session)) continue
+    if (!inRange(event.t, range) || !sessionMatches(session, filters, d)) continue
     orders++
     revenue += event.revenue ?? 0
     ordersOf.set(p, (ordersOf.get(p) ?? 0) + 1)
@@ -72,12 +70,10 @@ export interface CsatReport {
 
 /** `feedback` events in range (of the selected sessions) with a score: share of 4s and 5s, and the mean. */
 export function computeCsat(d: Derived, range: TimeRange, filters: Filters = {}): CsatReport {
-  const filtered = hasFilters(filters)
   let responses = 0
   let satisfied = 0
   let sum = 0
-  for (const s of d.sessions) {
-    if (filtered && !sessionMatches(s, filters, d)) continue
+  for (const s of selectedSessions(d, filters)) {
     for (const e of s.events) {
       if (e.type !== 'feedback' || e.score === null || !inRange(e.t, range)) continue
       responses++
