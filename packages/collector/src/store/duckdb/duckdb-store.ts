@@ -18,7 +18,7 @@ import type { AcquisitionRow } from '../../core/acquisition.js'
 import type { SpendRow } from '../../spend/rows.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
-import { refreshDerived, type RefreshResult } from './materialize.js'
+import { DERIVED_DDL, refreshDerived, type RefreshResult } from './materialize.js'
 import type { StoreOptions } from '../open-store.js'
 
 export type { SessionRow } from './reports.js'
@@ -77,7 +77,7 @@ export class DuckDBStore implements Store {
     this.writeConn = await this.instance.connect()
     this.adminConn = await this.instance.connect()
     this.derivedConn = await this.instance.connect()
-    for (const sql of [...DDL, ...MACROS]) await this.adminConn.run(sql)
+    for (const sql of [...DDL, ...DERIVED_DDL, ...MACROS]) await this.adminConn.run(sql)
     const rows = (await this.adminConn.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
     if (rows[0]?.v === null || rows[0]?.v === undefined) {
       await this.adminConn.run('INSERT INTO schema_version VALUES ($v)', { v: SCHEMA_VERSION })

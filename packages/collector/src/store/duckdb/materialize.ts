@@ -163,12 +163,12 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
 /**
  * Brings the derived tables up to date with the event log, in one transaction (a crash leaves the
  * previous consistent state and mark). Re-derives only the persons new events touch, unless the
- * tables are missing, of another version, or `full` is asked for: then everything.
+ * tables are new (no state), of another version, or `full` is asked for: then everything.
+ * The tables must exist (DERIVED_DDL, run by the store's init).
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
 export async function refreshDerived(conn: DuckDBConnection, full = false, onRebuild?: (events: number) => void): Promise<RefreshResult> {
   const t0 = performance.now()
-  for (const sql of DERIVED_DDL) await conn.run(sql)
   await conn.run('BEGIN TRANSACTION')
   try {
     const state = (await conn.runAndReadAll('SELECT mark, version FROM tw_state')).getRowObjectsJS()[0]
