@@ -1,4 +1,5 @@
 import type { Fragment } from './selection.js'
+import { touchpointsOf } from './attribution-sql.js'
 
 /** Persons with a session of each channel started in range, of the selected sessions. */
 export const channelVisitorsSql = (sel: Fragment) => `
@@ -20,11 +21,7 @@ firsts AS (
 nc AS (SELECT * FROM firsts WHERE t >= $from AND t < $to AND sid IN (SELECT sid FROM sel)),
 touch AS (
   SELECT nc.pno, s.start_t, s.first_id, s.channel
-  FROM nc
-  JOIN tw_sessions cs ON cs.sid = nc.sid
-  JOIN tw_sessions s ON s.site = $site AND s.pno = nc.pno
-  WHERE (s.start_t < cs.start_t OR (s.start_t = cs.start_t AND s.first_id <= cs.first_id))
-    AND (s.start_t >= nc.t - $lookback OR s.sid = nc.sid)
+  FROM nc ${touchpointsOf('nc')}
 ),
 first_touch AS (SELECT pno, arg_min(channel, (start_t, first_id)) AS channel FROM touch GROUP BY pno)
 SELECT channel, count(*) AS customers FROM first_touch GROUP BY channel`

@@ -13,6 +13,17 @@ const WEIGHT: Record<Model, string> = {
 }
 
 /**
+ * The touchpoints (sessions `s`) of conversions `c` (columns pno, sid, t): the person's sessions
+ * from the first one starting within $lookback ms before the conversion through the converting
+ * session — core/attribution.ts `touchpoints`. Goes right after `FROM conv c`.
+ */
+export const touchpointsOf = (c: string) => `
+  JOIN tw_sessions cs ON cs.sid = ${c}.sid
+  JOIN tw_sessions s ON s.site = $site AND s.pno = ${c}.pno
+  WHERE (s.start_t < cs.start_t OR (s.start_t = cs.start_t AND s.first_id <= cs.first_id))
+    AND (s.start_t >= ${c}.t - $lookback OR s.sid = ${c}.sid)`
+
+/**
  * core/attribution.ts `computeAttribution` over the derived tables. Conversions in range of the
  * selected sessions: orders (at their earliest purchase, credit = revenue) for `purchase`, else
  * goal events (credit 0). Touchpoints: the person's sessions from the first one starting within
@@ -32,11 +43,7 @@ conv AS (
 ),
 touch AS (
   SELECT c.cid, c.t, c.credit, s.start_t, s.first_id, s.channel, s.${by} AS value
-  FROM conv c
-  JOIN tw_sessions cs ON cs.sid = c.sid
-  JOIN tw_sessions s ON s.site = $site AND s.pno = c.pno
-  WHERE (s.start_t < cs.start_t OR (s.start_t = cs.start_t AND s.first_id <= cs.first_id))
-    AND (s.start_t >= c.t - $lookback OR s.sid = c.sid)
+  FROM conv c ${touchpointsOf('c')}
 ),
 ranked AS (
   SELECT *, row_number() OVER (PARTITION BY cid ORDER BY start_t, first_id) AS i,
