@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { siteOf, siteParams } from './site.js'
-import { EVENT_TYPES, errorResponseSchema } from '@trackway/protocol'
+import { EVENT_TYPES } from '@trackway/protocol'
 import { InvalidParameter } from '../errors.js'
 import { AIDA, type FunnelStep } from '../core/funnel.js'
-import { reportRange } from './range.js'
-import { commonQuery, filtersOf, type CommonQuery } from './params.js'
+import type { CommonQuery } from './params.js'
+import { reportRoute } from './report-route.js'
 
 type Query = CommonQuery & { steps?: string; preset?: 'aida'; window?: string }
 
@@ -43,56 +42,41 @@ const rate = { type: ['number', 'null'] } as const
 /** `GET /v1/sites/:site/stats/funnel?steps=…|preset=aida&window=7d` (SPEC §5–6). */
 export const funnelRoute = fp(
   async (app: FastifyInstance) => {
-    app.get<{ Params: { site: string }; Querystring: Query }>(
-      '/v1/sites/:site/stats/funnel',
+    reportRoute<Query>(
+      app,
+      'stats/funnel',
       {
-        preHandler: app.trackway.requireAdmin,
-        schema: {
-          params: siteParams,
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              ...commonQuery,
-              steps: { type: 'string', maxLength: 2000 },
-              preset: { type: 'string', enum: ['aida'] },
-              window: { type: 'string', maxLength: 10 },
-            },
-          },
-          response: {
-            200: {
-              type: 'object',
-              required: ['steps'],
-              properties: {
-                steps: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      step: { type: 'string' },
-                      persons: { type: 'integer' },
-                      conversionFromStart: rate,
-                      conversionFromPrevious: rate,
-                      medianMsFromPrevious: rate,
-                    },
-                  },
+        extra: {
+          steps: { type: 'string', maxLength: 2000 },
+          preset: { type: 'string', enum: ['aida'] },
+          window: { type: 'string', maxLength: 10 },
+        },
+        response: {
+          type: 'object',
+          required: ['steps'],
+          properties: {
+            steps: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  step: { type: 'string' },
+                  persons: { type: 'integer' },
+                  conversionFromStart: rate,
+                  conversionFromPrevious: rate,
+                  medianMsFromPrevious: rate,
                 },
               },
             },
-            400: errorResponseSchema,
-            401: errorResponseSchema,
-            404: errorResponseSchema,
           },
         },
       },
-      async (request) => {
-        const site = siteOf(app, request.params.site)
-        const q = request.query
+      async (r) => {
+        const q = r.query
         if (q.steps !== undefined && q.preset !== undefined) throw new InvalidParameter('preset', 'give steps or preset, not both')
         if (q.steps === undefined && q.preset === undefined) throw new InvalidParameter('steps', 'give steps=a,b,… or preset=aida')
         const steps = q.preset === 'aida' ? AIDA : parseSteps(q.steps!)
-        const range = reportRange(q, site.timezone)
-        return { steps: await app.trackway.store.funnel(site.id, range, steps, parseWindow(q.window ?? '7d'), filtersOf(q)) }
+        return { steps: await r.store.funnel(r.site.id, r.range, steps, parseWindow(q.window ?? '7d'), r.filters) }
       },
     )
   },

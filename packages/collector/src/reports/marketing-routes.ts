@@ -1,13 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { errorResponseSchema } from '@trackway/protocol'
-import { siteOf, siteParams } from './site.js'
-import { reportRange } from './range.js'
-import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
-import type { Filters, Store } from '../store/types.js'
-import type { SiteEntry } from '../sites/registry.js'
+import { goalParam, type CommonQuery } from './params.js'
 import { bucketsOf } from './buckets.js'
 import { previousRange } from './range.js'
+import { reportRoute, type ReportRequest } from './report-route.js'
 import { ATTRIBUTION_DIMENSIONS, MODELS, type AttributionDimension, type Model } from '../core/attribution.js'
 import { parseWindow } from './funnel-route.js'
 
@@ -61,12 +57,6 @@ const referralsSchema = {
     },
   },
 } as const
-
-const schema = (response: object, extra: object = {}, required: string[] = []) => ({
-  params: siteParams,
-  querystring: { type: 'object', additionalProperties: false, required, properties: { ...commonQuery, ...extra } },
-  response: { 200: response, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
-})
 
 const experimentsSchema = {
   type: 'object',
@@ -162,78 +152,64 @@ const attributionSchema = {
  */
 export const marketingRoutes = fp(
   async (app: FastifyInstance) => {
-    type Compute = (store: Store, site: SiteEntry, range: ReturnType<typeof reportRange>, f: Filters, q: Query) => Promise<object>
-    const report = (name: string, response: object, compute: Compute, extra: object = {}, required: string[] = []) =>
-      app.get<{ Params: { site: string }; Querystring: Query }>(
-        `/v1/sites/:site/stats/${name}`,
-        { preHandler: app.trackway.requireAdmin, schema: schema(response, extra, required) },
-        async (request) => {
-          const site = siteOf(app, request.params.site)
-          const range = reportRange(request.query, site.timezone)
-          const value = await compute(app.trackway.store, site, range, filtersOf(request.query), request.query)
-          return { from: range.from, to: range.to, ...value }
-        },
-      )
-    report('revenue', revenueSchema, (store, site, range, f) => store.revenue(site.id, range, f))
-    report('csat', csatSchema, (store, site, range, f) => store.csat(site.id, range, f))
-    report('referrals', referralsSchema, (store, site, range, f, q) => store.referrals(site.id, range, f, q.limit ?? 20), {
+    /** A report answering one object over the range: `{from, to, ...}`. */
+    const periodReport = (name: string, response: object, compute: (r: ReportRequest<Query>) => Promise<object>, extra?: object, required?: string[]) =>
+      reportRoute<Query>(app, `stats/${name}`, { response, extra, required }, async (r) => {
+        const { from, to } = r.range
+        return { from, to, ...(await compute(r)) }
+      })
+    periodReport('revenue', revenueSchema, ({ site, range, filters, store }) => store.revenue(site.id, range, filters))
+    periodReport('csat', csatSchema, ({ site, range, filters, store }) => store.csat(site.id, range, filters))
+    periodReport('referrals', referralsSchema, ({ site, range, filters, store, query }) => store.referrals(site.id, range, filters, query.limit ?? 20), {
       limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
     })
-    report(
+    periodReport(
       'experiments',
       experimentsSchema,
-      async (store, site, range, f, q) => {
+      async ({ site, range, filters, store, query: q }) => {
         const goal = q.goal ?? 'purchase'
-        return { experiment: q.experiment!, goal, ...(await store.experiment(site.id, range, q.experiment!, goal, f)) }
+        return { experiment: q.experiment!, goal, ...(await store.experiment(site.id, range, q.experiment!, goal, filters)) }
       },
       { experiment: { type: 'string', minLength: 1, maxLength: 200 }, goal: goalParam },
       ['experiment'],
     )
-    report(
+    periodReport(
       'retention',
       retentionSchema,
-      async (store, site, range, f, q) => {
+      async ({ site, range, filters, store, query: q }) => {
         const cohort = q.cohort ?? 'week'
         const periods = bucketsOf(range, cohort, site.timezone)
         const [cohorts, churnRate] = await Promise.all([
-          store.retention(site.id, periods, q.periods ?? 8, f),
-          store.churnRate(site.id, range, previousRange(range, site.timezone), f),
+          store.retention(site.id, periods, q.periods ?? 8, filters),
+          store.churnRate(site.id, range, previousRange(range, site.timezone), filters),
         ])
         return { cohort, cohorts, churnRate }
       },
       { cohort: { type: 'string', enum: ['week', 'month'], default: 'week' }, periods: { type: 'integer', minimum: 1, maximum: 52, default: 8 } },
     )
-    // Arrays (SPEC §6), so not through report()
-    app.get<{ Params: { site: string }; Querystring: Query }>(
-      '/v1/sites/:site/stats/acquisition',
-      {
-        preHandler: app.trackway.requireAdmin,
-        schema: schema(acquisitionSchema, { model: { type: 'string', enum: MODELS, default: 'last_non_direct' } }),
-      },
-      async (request) => {
-        const site = siteOf(app, request.params.site)
-        const range = reportRange(request.query, site.timezone)
-        return app.trackway.store.acquisition(site.id, range, request.query.model ?? 'last_non_direct', filtersOf(request.query))
-      },
+    // arrays (SPEC §6): rows per channel, and fractional credits per channel, source or campaign
+    reportRoute<Query>(
+      app,
+      'stats/acquisition',
+      { response: acquisitionSchema, extra: { model: { type: 'string', enum: MODELS, default: 'last_non_direct' } } },
+      async ({ site, range, filters, store, query }) => store.acquisition(site.id, range, query.model ?? 'last_non_direct', filters),
     )
-    // attribution: fractional credits per channel, source or campaign
-    app.get<{ Params: { site: string }; Querystring: Query }>(
-      '/v1/sites/:site/stats/attribution',
+    reportRoute<Query>(
+      app,
+      'stats/attribution',
       {
-        preHandler: app.trackway.requireAdmin,
-        schema: schema(attributionSchema, {
+        response: attributionSchema,
+        extra: {
           model: { type: 'string', enum: MODELS, default: 'last_non_direct' },
           goal: goalParam,
           lookback: { type: 'string', maxLength: 10, default: '30d' },
           by: { type: 'string', enum: ATTRIBUTION_DIMENSIONS, default: 'channel' },
-        }),
+        },
       },
-      async (request) => {
-        const q = request.query
-        const site = siteOf(app, request.params.site)
+      async (r) => {
+        const q = r.query
         const lookback = parseWindow(q.lookback ?? '30d', 'lookback')
-        const range = reportRange(q, site.timezone)
-        return app.trackway.store.attribution(site.id, range, q.model ?? 'last_non_direct', q.goal ?? 'purchase', lookback, q.by ?? 'channel', filtersOf(q))
+        return r.store.attribution(r.site.id, r.range, q.model ?? 'last_non_direct', q.goal ?? 'purchase', lookback, q.by ?? 'channel', r.filters)
       },
     )
   },

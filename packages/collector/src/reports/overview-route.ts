@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { siteOf, siteParams } from './site.js'
-import { errorResponseSchema } from '@trackway/protocol'
-import { previousRange, reportRange } from './range.js'
-import { commonQuery, filtersOf, goalParam, type CommonQuery } from './params.js'
+import { previousRange } from './range.js'
+import { goalParam, type CommonQuery } from './params.js'
+import { reportRoute } from './report-route.js'
 
 const rate = { type: ['number', 'null'] } as const
 const metrics = {
@@ -33,32 +32,15 @@ type Query = CommonQuery & { compare?: 'previous'; goal?: string }
  */
 export const overviewRoute = fp(
   async (app: FastifyInstance) => {
-    app.get<{ Params: { site: string }; Querystring: Query }>(
-      '/v1/sites/:site/stats/overview',
+    reportRoute<Query>(
+      app,
+      'stats/overview',
       {
-        preHandler: app.trackway.requireAdmin,
-        schema: {
-          params: siteParams,
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: { ...commonQuery, compare: { type: 'string', enum: ['previous'] }, goal: goalParam },
-          },
-          response: {
-            200: { ...period, properties: { ...period.properties, previous: period } },
-            400: errorResponseSchema,
-            401: errorResponseSchema,
-            404: errorResponseSchema,
-          },
-        },
+        extra: { compare: { type: 'string', enum: ['previous'] }, goal: goalParam },
+        response: { ...period, properties: { ...period.properties, previous: period } },
       },
-      async (request) => {
-        const site = siteOf(app, request.params.site)
-        const q = request.query
-        const range = reportRange(q, site.timezone)
-        const filters = filtersOf(q)
+      async ({ site, query: q, filters, store, range }) => {
         const goal = q.goal ?? 'purchase'
-        const { store } = app.trackway
         const current = { from: range.from, to: range.to, ...(await store.overview(site.id, range, filters, goal)) }
         if (q.compare !== 'previous') return current
         const prev = previousRange(range, site.timezone)
