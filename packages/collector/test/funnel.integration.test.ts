@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { TOKEN, event, makeApp, post, tempDir } from './fixtures/helpers.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { TOKEN, appPerTest, event, post } from './fixtures/helpers.js'
 
-let dir: { dir: string; cleanup: () => Promise<void> }
-let app: FastifyInstance
+const ctx = appPerTest()
 
 beforeEach(async () => {
-  dir = await tempDir()
-  app = await makeApp(join(dir.dir, 't.duckdb'))
   const ts = Date.now() - 3_600_000
-  await post(app, {
+  await post(ctx.app, {
     site: 'shop',
     events: [
       event({ anonymousId: 'a', ts, url: 'https://shop.example/pricing' }),
@@ -20,12 +15,8 @@ beforeEach(async () => {
     ],
   })
 })
-afterEach(async () => {
-  await app.close()
-  await dir.cleanup()
-})
 
-const get = (q: string) => app.inject({ url: `/v1/sites/shop/stats/funnel?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
+const get = (q: string) => ctx.app.inject({ url: `/v1/sites/shop/stats/funnel?${q}`, headers: { authorization: `Bearer ${TOKEN}` } })
 
 describe('GET /v1/sites/:site/stats/funnel', () => {
   it('reports persons per step with conversions and the median time from the previous step', async () => {
