@@ -5,6 +5,7 @@ import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.j
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { Journey, JourneySession } from '../../core/journey.js'
 import type { PathRow } from '../../core/paths.js'
+import type { Session } from '../../core/derive.js'
 import { overviewBucketsSql, realtimeSql } from './overview-sql.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
@@ -29,25 +30,12 @@ export type Query = (sql: string, params?: Record<string, DuckDBValue>) => Promi
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
 
-/** A derived session as the SQL computes it. */
-export interface SessionRow {
-  person: string
+/** A derived session as the SQL computes it: core/derive.ts `Session` without its events. */
+export type SessionRow = Omit<Session, 'id' | 'events' | 'channel'> & {
+  channel: string
   /** Id of the session's first event: with `person`, a stable session id. */
   firstId: string
-  start: number
-  end: number
   pageviews: number
-  channel: string
-  source: string
-  medium: string
-  campaign: string
-  referrerDomain: string | null
-  entryPage: string
-  exitPage: string | null
-  device: string
-  browser: string | null
-  os: string | null
-  country: string | null
 }
 
 
