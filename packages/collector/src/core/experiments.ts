@@ -1,5 +1,5 @@
 import jstat from 'jstat'
-import type { TimeRange } from '../store/types.js'
+import type { TimeRange } from './query.js'
 import type { Derived } from './derive.js'
 import { selectedSessions, type Filters } from './filters.js'
 import { inRange, isGoal, ratio } from './metrics.js'

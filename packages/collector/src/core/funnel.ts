@@ -1,4 +1,4 @@
-import type { TimeRange } from '../store/types.js'
+import type { TimeRange } from './query.js'
 import type { CoreEvent, Derived } from './derive.js'
 import { hasFilters, sessionMatches, type Filters } from './filters.js'
 import { byTimeThenId } from './persons.js'

@@ -1,4 +1,4 @@
-import type { TimeRange } from '../store/types.js'
+import type { TimeRange } from './query.js'
 import type { Derived } from './derive.js'
 import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, ratio } from './metrics.js'

@@ -1,5 +1,5 @@
 import { InvalidParameter } from '../errors.js'
-import type { Bucket, TimeRange } from '../store/types.js'
+import type { Bucket, DateRange } from '../core/query.js'
 import { addDays, startOfDay, zoneOffsetMs } from './range.js'
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const
@@ -25,7 +25,7 @@ function hourLabel(ms: number, tz: string): string {
  * Days, weeks (starting Monday) and months are labeled by the date they start on; a week or month
  * that begins before `from` or ends after `to` is cut to the range, so no bucket counts outside it.
  */
-export function bucketsOf(range: TimeRange & { from: string; to: string }, interval: Interval, tz: string): Bucket[] {
+export function bucketsOf(range: DateRange, interval: Interval, tz: string): Bucket[] {
   const out: Bucket[] = []
   const push = (label: string, fromMs: number, toMs: number) => {
     if (out.length >= MAX_BUCKETS) throw new InvalidParameter('interval', `the range holds more than ${MAX_BUCKETS} ${interval} buckets`)

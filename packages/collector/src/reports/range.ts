@@ -1,5 +1,5 @@
 import { InvalidParameter } from '../errors.js'
-import type { TimeRange } from '../store/types.js'
+import type { DateRange } from '../core/query.js'
 
 const DAY = 86_400_000
 /** Longest report range, so a typo cannot ask for a century of buckets. */
@@ -57,7 +57,7 @@ export function reportRange(
   query: { from?: string; to?: string },
   timeZone: string,
   now = Date.now(),
-): TimeRange & { from: string; to: string } {
+): DateRange {
   const to = query.to ?? today(timeZone, now)
   const [ty, tm, td] = parseDate('to', to)
   const from = query.from ?? addDays(to, -29)
@@ -74,7 +74,7 @@ export function reportRange(
  * The period before a range, of equal length in days (for `compare=previous`): it ends the day
  * before `from`.
  */
-export function previousRange(r: { from: string; to: string }, timeZone: string): TimeRange & { from: string; to: string } {
+export function previousRange(r: { from: string; to: string }, timeZone: string): DateRange {
   const days = Math.round((Date.parse(`${r.to}T00:00:00Z`) - Date.parse(`${r.from}T00:00:00Z`)) / DAY) + 1
   const to = addDays(r.from, -1)
   return reportRange({ from: addDays(to, -(days - 1)), to }, timeZone)

@@ -3,7 +3,8 @@ import fp from 'fastify-plugin'
 import { errorResponseSchema } from '@trackway/protocol'
 import { InvalidBody } from '../errors.js'
 import { siteOf, siteParams } from '../reports/site.js'
-import { checkSpendRows, SpendError, spendRowsOfCsv, type SpendRow } from './rows.js'
+import type { SpendRow } from '../core/query.js'
+import { checkSpendRows, SpendError, spendRowsOfCsv } from './rows.js'
 
 /**
  * `POST /v1/sites/:site/spend` (SPEC §6): ad spend as JSON rows `[{date, channel?, source?,

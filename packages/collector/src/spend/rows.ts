@@ -1,14 +1,6 @@
 import { CHANNELS } from '../core/channels.js'
+import type { SpendRow } from '../core/query.js'
 import { parseCsv } from './csv.js'
-
-/** One ad spend row (SPEC §6): a day's amount for a channel, source and/or campaign. */
-export interface SpendRow {
-  date: string
-  channel: string | null
-  source: string | null
-  campaign: string | null
-  amount: number
-}
 
 export const MAX_SPEND_ROWS = 10_000
 export const SPEND_COLUMNS = ['date', 'channel', 'source', 'campaign', 'amount'] as const

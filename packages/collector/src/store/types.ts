@@ -58,16 +58,8 @@ export interface Site {
   currency: string
 }
 
-/** Half-open time range [fromMs, toMs) in epoch ms. */
-export interface TimeRange {
-  fromMs: number
-  toMs: number
-}
-
-/** A time-series bucket: a range and its label (its local start, e.g. 2026-01-05). */
-export interface Bucket extends TimeRange {
-  label: string
-}
+export type { Bucket, DateRange, SpendRow, TimeRange } from '../core/query.js'
+import type { Bucket, DateRange, SpendRow, TimeRange } from '../core/query.js'
 
 export type { FullOverview as Overview } from '../core/metrics.js'
 export type { Filters } from '../core/filters.js'
@@ -82,7 +74,6 @@ import type { ReferralReport } from '../core/referrals.js'
 import type { ExperimentReport } from '../core/experiments.js'
 import type { Cohort } from '../core/retention.js'
 import type { AcquisitionRow } from '../core/acquisition.js'
-import type { SpendRow } from '../spend/rows.js'
 import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
 
 /** `site` + NUL + `id`: the dedup key. */
@@ -126,7 +117,7 @@ export interface Store {
   /** SPEC §5 churnRate: previous period's customers without an order in this one ÷ previous period's customers. */
   churnRate(site: string, range: TimeRange, previous: TimeRange, filters?: Filters): Promise<number | null>
   /** SPEC §5 acquisition per channel: visitors, new customers, attributed conversions and revenue, spend, CAC, CPA, ROAS, ROI. */
-  acquisition(site: string, range: TimeRange & { from: string; to: string }, model: Model, filters?: Filters): Promise<AcquisitionRow[]>
+  acquisition(site: string, range: DateRange, model: Model, filters?: Filters): Promise<AcquisitionRow[]>
   /** Stores ad spend rows (SPEC §6) at once: a row replaces the stored one with the same date, channel, source and campaign. */
   upsertSpend(site: string, rows: readonly SpendRow[]): Promise<void>
   /** Visitors in the 5 minutes before `now` (SPEC §6 realtime). */

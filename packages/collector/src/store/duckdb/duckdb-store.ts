@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
-import type { Bucket, EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
+import type { Bucket, DateRange, EventKey, EventRow, Filters, Overview, Site, Store, TimeRange } from '../types.js'
 import { MACROS } from './macros.js'
 import { eventKey } from '../types.js'
 import { appendRows } from './appender.js'
@@ -15,7 +15,7 @@ import type { ReferralReport } from '../../core/referrals.js'
 import type { ExperimentReport } from '../../core/experiments.js'
 import type { Cohort } from '../../core/retention.js'
 import type { AcquisitionRow } from '../../core/acquisition.js'
-import type { SpendRow } from '../../spend/rows.js'
+import type { SpendRow } from '../../core/query.js'
 import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
 import { DuckDBReports, num, type SessionRow } from './reports.js'
 import { DERIVED_DDL, refreshDerived, type RefreshResult } from './materialize.js'
@@ -271,7 +271,7 @@ export class DuckDBStore implements Store {
     return this.reports.churnRate(site, range, previous, filters)
   }
 
-  acquisition(site: string, range: TimeRange & { from: string; to: string }, model: Model, filters?: Filters): Promise<AcquisitionRow[]> {
+  acquisition(site: string, range: DateRange, model: Model, filters?: Filters): Promise<AcquisitionRow[]> {
     return this.reports.acquisition(site, range, model, filters)
   }
 

@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api'
-import type { Bucket, Filters, Overview, TimeRange } from '../types.js'
+import type { Bucket, DateRange, Filters, Overview, TimeRange } from '../types.js'
 import { ratio, REALTIME_WINDOW_MS } from '../../core/metrics.js'
 import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
@@ -218,7 +218,7 @@ export class DuckDBReports {
     return ratio(num(x.churned), num(x.previous))
   }
 
-  async acquisition(site: string, r: TimeRange & { from: string; to: string }, model: Model, filters: Filters = {}): Promise<AcquisitionRow[]> {
+  async acquisition(site: string, r: DateRange, model: Model, filters: Filters = {}): Promise<AcquisitionRow[]> {
     const sel = selection(site, filters)
     const params = { ...sel.params, ...range(r) }
     const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
