@@ -3,7 +3,7 @@ import cors from '@fastify/cors'
 import type { Config } from './config.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { registerBodyParsers } from './http/body-parser.js'
-import { Metrics } from './http/metrics.js'
+import { Metrics } from './metrics.js'
 import { requireAdmin, resolveAdminToken } from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import { openApi } from './http/openapi.js'
@@ -23,7 +23,7 @@ import { siteRoutes } from './sites/routes.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/types.js'
-import { IngestWriter } from './store/writer.js'
+import { IngestWriter } from './ingest/writer.js'
 
 /** Everything the routes share, built once per app. */
 export interface Trackway {

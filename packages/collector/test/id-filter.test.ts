@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ScalableBloom } from '../src/store/bloom.js'
-import { IdFilter } from '../src/store/id-filter.js'
+import { ScalableBloom } from '../src/ingest/dedup/bloom.js'
+import { IdFilter } from '../src/ingest/dedup/id-filter.js'
 
 describe('ScalableBloom', () => {
   it('never forgets a key it was given, across segment growth', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import pino from 'pino'
-import { IngestWriter } from '../src/store/writer.js'
-import { Metrics } from '../src/http/metrics.js'
+import { IngestWriter } from '../src/ingest/writer.js'
+import { Metrics } from '../src/metrics.js'
 import { eventKey, type EventRow, type Store } from '../src/store/types.js'
 import { row } from './fixtures/rows.js'
 

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { Overloaded, StoreUnavailable } from '../errors.js'
-import type { Metrics } from '../http/metrics.js'
-import { IdFilter } from './id-filter.js'
-import { eventKey, type EventRow, type Store } from './types.js'
+import type { Metrics } from '../metrics.js'
+import { IdFilter } from './dedup/id-filter.js'
+import { eventKey, type EventRow, type Store } from '../store/types.js'
 
 export interface WriterOptions {
   /** Flush this many ms after the first waiting event. */
