@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Where DuckDBStore.appendEvents spends its time, by group size: BEGIN, createAppender,
+// Where DuckDBStore.log.append spends its time, by group size: BEGIN, createAppender,
 // the row appends (JS → N-API, on the main thread), appender.closeSync() (main thread),
 // COMMIT (async, WAL write + fsync). Times the real store by wrapping its write connection.
 // Usage: node bench/commit-phases.mjs [sizes, default 100,400,800,1600,5000] [SQL run first, e.g.
@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'trackway-phases-'))
 try {
   const store = new DuckDBStore(join(dir, 'phases.duckdb'), { backgroundRefresh: false })
   await store.init()
-  const conn = store.writeConn // private in TypeScript, reachable at run time
+  const conn = store.db.write // private in TypeScript, reachable at run time
   if (!conn) throw new Error('DuckDBStore has no writeConn: update bench/commit-phases.mjs')
   if (process.argv[3]) {
     await conn.run(process.argv[3])
@@ -54,7 +54,7 @@ try {
     while (out.length < n) for (const r of rowsOfBody(next(), Date.now())) out.push(r)
     return out.slice(0, n)
   }
-  console.log('rows/commit   rows/s    ms per appendEvents: BEGIN  createAppender  appends  closeSync  COMMIT  total')
+  console.log('rows/commit   rows/s    ms per log.append: BEGIN  createAppender  appends  closeSync  COMMIT  total')
   for (const n of sizes) {
     const reps = Math.max(5, Math.round(50_000 / n))
     for (const k of Object.keys(ph)) delete ph[k]
@@ -62,7 +62,7 @@ try {
     for (let r = 0; r < reps; r++) {
       const rows = take(n)
       const t = performance.now()
-      await store.appendEvents(rows)
+      await store.log.append(rows)
       total += performance.now() - t
     }
     const appends = total - (ph.begin ?? 0) - (ph.createAppender ?? 0) - (ph.closeSync ?? 0) - (ph.commit ?? 0) - (ph.other ?? 0)

@@ -8,7 +8,7 @@
 //
 // 1. A store of N synthetic events (bench/reports-data.mjs) is built once into
 //    .bench-cache/reports-<N>.duckdb and reused while it holds exactly N events of the current
-//    generator version. Rows go in through DuckDBStore.appendEvents (200k rows per call), then
+//    generator version. Rows go in through DuckDBStore.log.append (200k rows per call), then
 //    are re-inserted in received_at order, the order a live collector appends them in.
 // 2. The built collector's DuckDBStore (packages/collector/dist) opens the store in a child
 //    process, derives persons, sessions and orders from the whole log (store.rebuild(), timed:
@@ -93,7 +93,7 @@ const send = (msg) => process.stdout.write(`${JSON.stringify(msg)}\n`)
 async function loadStore() {
   const mod = await import(pathToFileURL(DIST).href)
   const chunk = /from '\.\/chunks\/([^']+)'/.exec(readFileSync(DIST, 'utf8'))?.[1] ?? null
-  return { DuckDBStore: mod.DuckDBStore, chunk }
+  return { DuckDBStore: mod.DuckDBStore, ReportAnswers: mod.ReportAnswers, chunk }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,8 +109,8 @@ async function cacheState(DuckDBStore, path, events) {
   const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false })
   try {
     await store.init()
-    const count = await store.countEvents(SITE)
-    const setting = await store.getSetting(SETTING)
+    const count = await store.log.count(SITE)
+    const setting = await store.catalog.getSetting(SETTING)
     const want = JSON.stringify({ version: GENERATOR_VERSION, events, seed: SEED, now: NOW, days: DAYS })
     if (count !== events) return { valid: false, why: `holds ${count} events, not ${events}` }
     if (setting !== want) return { valid: false, why: `generator mismatch: ${setting}` }
@@ -151,7 +151,7 @@ async function workerGen(events, path) {
     genMs += performance.now() - g0
     if (next.done) break
     const a0 = performance.now()
-    await store.appendEvents(next.value)
+    await store.log.append(next.value)
     appendMs += performance.now() - a0
     done += next.value.length
     const s = (performance.now() - t0) / 1000
@@ -179,9 +179,9 @@ async function workerGen(events, path) {
   // 3. Mark as complete, check, and move into place.
   const marked = new DuckDBStore(tmp, { deriveOnInit: false, backgroundRefresh: false })
   await marked.init()
-  await marked.setSetting(SETTING, JSON.stringify({ version: GENERATOR_VERSION, events, seed: SEED, now: NOW, days: DAYS }))
-  await marked.setSetting('bench.reports.stats', JSON.stringify(stats))
-  const count = await marked.countEvents(SITE)
+  await marked.catalog.setSetting(SETTING, JSON.stringify({ version: GENERATOR_VERSION, events, seed: SEED, now: NOW, days: DAYS }))
+  await marked.catalog.setSetting('bench.reports.stats', JSON.stringify(stats))
+  const count = await marked.log.count(SITE)
   await marked.close()
   if (count !== events) throw new Error(`built store holds ${count} events, expected ${events}`)
   if (existsSync(`${tmp}.wal`)) renameSync(`${tmp}.wal`, `${path}.wal`)
@@ -199,6 +199,8 @@ async function workerGen(events, path) {
 // ---------------------------------------------------------------------------------------------
 
 const RANGE = { fromMs: NOW - DAYS * DAY, toMs: NOW }
+/** The ReportQuery of the measured reports: the site, the last 28 days, no filters, goal purchase. */
+const Q = { site: SITE, range: RANGE, filters: {}, goal: 'purchase' }
 const BUCKETS = Array.from({ length: DAYS }, (_, i) => {
   const fromMs = NOW - (DAYS - i) * DAY
   return { label: new Date(fromMs).toISOString().slice(0, 10), fromMs, toMs: fromMs + DAY }
@@ -212,12 +214,12 @@ const FUNNEL = [
 
 /** The measured queries, in the order of the first round; later rounds rotate it. */
 const QUERIES = [
-  { key: 'count', label: 'count(*) of the site (full-scan baseline)', run: (s) => s.countEvents(SITE) },
-  { key: 'overview', label: 'overview, last 28 days', run: (s) => s.overview(SITE, RANGE, {}, 'purchase') },
-  { key: 'funnel', label: 'funnel, 4 steps, 7-day window', run: (s) => s.funnel(SITE, RANGE, FUNNEL, 7 * DAY, {}) },
-  { key: 'timeseries', label: 'timeseries: overviewBuckets, 28 daily buckets', run: (s) => s.overviewBuckets(SITE, BUCKETS, {}, 'purchase') },
+  { key: 'count', label: 'count(*) of the site (full-scan baseline)', run: (s) => s.store.log.count(SITE) },
+  { key: 'overview', label: 'overview, last 28 days', run: (s) => s.answers.overview(Q) },
+  { key: 'funnel', label: 'funnel, 4 steps, 7-day window', run: (s) => s.answers.funnel({ ...Q, steps: FUNNEL, windowMs: 7 * DAY }) },
+  { key: 'timeseries', label: 'timeseries: overviewBuckets, 28 daily buckets', run: (s) => s.answers.overviewBuckets({ ...Q, buckets: BUCKETS }) },
   // Last in the warm-up round: the slowest, so a stop at the step timeout loses the least.
-  { key: 'breakdown', label: 'breakdown by channel', run: (s) => s.breakdown(SITE, RANGE, 'channel', {}, 'purchase', 100) },
+  { key: 'breakdown', label: 'breakdown by channel', run: (s) => s.answers.breakdown({ ...Q, dimension: 'channel', limit: 100 }) },
 ]
 
 /** What a result looks like, for the report (and a sanity check that the queries did work). */
@@ -231,8 +233,9 @@ function summarize(key, v) {
 }
 
 async function workerMeasure(events, path, runs, deadline, diagnostics) {
-  const { DuckDBStore, chunk } = await loadStore()
+  const { DuckDBStore, ReportAnswers, chunk } = await loadStore()
   const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false })
+  const answers = new ReportAnswers(store)
   const o0 = performance.now()
   await store.init()
   send({ kind: 'open', ms: Math.round(performance.now() - o0), chunk, hwmMiB: hwmMiB() })
@@ -240,28 +243,29 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
   // The derived tables (persons, sessions, orders) the reports read: derived whole from the log,
   // as `trackway rebuild` does (and as a collector does when it first opens an older store).
   send({ kind: 'start', key: 'rebuild', round: 0 })
-  const { value: rebuilt, ...rt } = await timed(() => store.rebuild())
-  send({ kind: 'diag', key: 'rebuild', label: 'store.rebuild(): derive persons, sessions and orders from the whole log', ...rt, derivedEvents: rebuilt.events, derivedPersons: rebuilt.persons, hwmMiB: hwmMiB() })
+  const { value: rebuilt, ...rt } = await timed(() => store.derivation.rebuild())
+  send({ kind: 'diag', key: 'rebuild', label: 'store.derivation.rebuild(): derive persons, sessions and orders from the whole log', ...rt, derivedEvents: rebuilt.events, derivedPersons: rebuilt.persons, hwmMiB: hwmMiB() })
 
-  // The store runs every read through its (TypeScript-private) query(sql, params) on a fresh
-  // connection of its DuckDB instance; record the last SQL for the diagnostics below.
+  // The store runs every read through its (TypeScript-private) database handle's query(sql,
+  // params) on a fresh connection of its DuckDB instance; record the last SQL for the diagnostics.
   const captured = new Map()
   let capturing = null
-  if (typeof store.query === 'function') {
-    const original = store.query.bind(store)
-    store.query = (sql, params) => {
+  const db = store.db
+  if (typeof db?.query === 'function') {
+    const original = db.query.bind(db)
+    db.query = (sql, params) => {
       if (capturing) captured.set(capturing, { sql, params })
       return original(sql, params)
     }
   }
-  const ownConnection = async () => (store.instance ? store.instance.connect() : null)
+  const ownConnection = async () => (db?.instance ? db.instance.connect() : null)
 
   const settingsConn = await ownConnection()
   if (settingsConn) {
     const r = (await settingsConn.runAndReadAll(
       "SELECT version() AS duckdb, current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit",
     )).getRowObjectsJS()[0]
-    const stats = await store.getSetting('bench.reports.stats')
+    const stats = await store.catalog.getSetting('bench.reports.stats')
     send({ kind: 'env', duckdb: r.duckdb, threads: Number(r.threads), memoryLimit: r.memory_limit, stats: stats ? JSON.parse(stats) : null })
     settingsConn.closeSync()
   }
@@ -283,7 +287,7 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
       capturing = q.key
       const c0 = process.cpuUsage()
       const t0 = performance.now()
-      const v = await q.run(store)
+      const v = await q.run({ store, answers })
       const ms = performance.now() - t0
       const cpu = process.cpuUsage(c0)
       capturing = null
@@ -293,9 +297,9 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
     }
   }
 
-  if (diagnostics) await measureDiagnostics(store, captured, ownConnection, deadline)
+  if (diagnostics) await measureDiagnostics(answers, captured, ownConnection, deadline)
   await store.close()
-  if (diagnostics) await measureRefresh(DuckDBStore, path)
+  if (diagnostics) await measureRefresh(DuckDBStore, ReportAnswers, path)
   send({ kind: 'done', hwmMiB: hwmMiB() })
 }
 
@@ -305,7 +309,7 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
  * of them signing up (which merges their earlier anonymous history); each batch is followed by
  * store.refresh(), timed, and an overview, checked against a rebuild at the end.
  */
-async function measureRefresh(DuckDBStore, path) {
+async function measureRefresh(DuckDBStore, ReportAnswers, path) {
   const scratch = join(CACHE_DIR, 'refresh-scratch.duckdb')
   removeDb(scratch)
   execFileSync('cp', [path, scratch])
@@ -313,8 +317,8 @@ async function measureRefresh(DuckDBStore, path) {
   const store = new DuckDBStore(scratch, { deriveOnInit: false, backgroundRefresh: false })
   try {
     await store.init()
-    await store.refresh()
-    const conn = await store.instance.connect()
+    await store.derivation.refresh()
+    const conn = await store.db.instance.connect()
     const anons = (await conn.runAndReadAll(
       'SELECT anonymous_id, any_value(device) AS device FROM events WHERE site = $site AND NOT is_bot GROUP BY anonymous_id ORDER BY hash(anonymous_id) LIMIT 20000',
       { site: SITE },
@@ -337,14 +341,14 @@ async function measureRefresh(DuckDBStore, path) {
         })
       }
       n += size
-      await store.appendEvents(rows)
+      await store.log.append(rows)
       send({ kind: 'start', key: `refresh:${size}`, round: 0 })
-      const { value: r, ...t } = await timed(() => store.refresh())
-      send({ kind: 'diag', key: `refresh:${size}`, label: `store.refresh() after appending ${size.toLocaleString('en-US')} events of existing persons (2 % signups)`, ...t, derivedEvents: r.events, derivedPersons: r.persons, hwmMiB: hwmMiB() })
+      const { value: r, ...t } = await timed(() => store.derivation.refresh())
+      send({ kind: 'diag', key: `refresh:${size}`, label: `store.derivation.refresh() after appending ${size.toLocaleString('en-US')} events of existing persons (2 % signups)`, ...t, derivedEvents: r.events, derivedPersons: r.persons, hwmMiB: hwmMiB() })
     }
-    const incremental = await store.overview(SITE, RANGE, {}, 'purchase')
-    await store.rebuild()
-    const whole = await store.overview(SITE, RANGE, {}, 'purchase')
+    const incremental = await new ReportAnswers(store).overview(Q)
+    await store.derivation.rebuild()
+    const whole = await new ReportAnswers(store).overview(Q)
     send({ kind: 'note', text: `after incremental refreshes the overview ${JSON.stringify(incremental) === JSON.stringify(whole) ? 'equals' : 'DIFFERS FROM'} the one after a rebuild` })
   } finally {
     await store.close()
@@ -376,22 +380,22 @@ async function timed(fn) {
  * Once each after the rounds: more reports (filtered overview, breakdown by page, paths, journey
  * of a busy person) and DuckDB's profile of the overview query.
  */
-async function measureDiagnostics(store, captured, ownConnection, deadline) {
+async function measureDiagnostics(a, captured, ownConnection, deadline) {
   const extra = [
-    ['report:overview-filtered', 'overview, last 28 days, channel = Paid Search', () => store.overview(SITE, RANGE, { channel: 'Paid Search' }, 'purchase')],
-    ['report:breakdown-page', 'breakdown by page', () => store.breakdown(SITE, RANGE, 'page', {}, 'purchase', 100)],
-    ['report:paths', 'paths, depth 4', () => store.paths(SITE, RANGE, 4, 20, {})],
-    ['report:realtime', 'realtime', () => store.realtime(SITE, NOW, {})],
-    ['report:attribution-linear', 'attribution, linear, 30-day lookback, by channel', () => store.attribution(SITE, RANGE, 'linear', 'purchase', 30 * DAY, 'channel', {})],
-    ['report:attribution-decay', 'attribution, time_decay, 30-day lookback, by campaign', () => store.attribution(SITE, RANGE, 'time_decay', 'purchase', 30 * DAY, 'campaign', {})],
-    ['report:acquisition', 'acquisition per channel (last_non_direct; no spend loaded)', () => store.acquisition(SITE, { ...RANGE, from: new Date(RANGE.fromMs).toISOString().slice(0, 10), to: new Date(RANGE.toMs - DAY).toISOString().slice(0, 10) }, 'last_non_direct', {})],
-    ['report:revenue', 'revenue (orders, customers, CLV)', () => store.revenue(SITE, RANGE, {})],
-    ['report:referrals', 'referrals', () => store.referrals(SITE, RANGE, {}, 20)],
-    ['report:experiments', 'experiments (hero-cta)', () => store.experiment(SITE, RANGE, 'hero-cta', 'purchase', {})],
-    ['report:csat', 'csat', () => store.csat(SITE, RANGE, {})],
+    ['report:overview-filtered', 'overview, last 28 days, channel = Paid Search', () => a.overview({ ...Q, filters: { channel: 'Paid Search' } })],
+    ['report:breakdown-page', 'breakdown by page', () => a.breakdown({ ...Q, dimension: 'page', limit: 100 })],
+    ['report:paths', 'paths, depth 4', () => a.paths({ ...Q, depth: 4, limit: 20 })],
+    ['report:realtime', 'realtime', () => a.realtime({ site: SITE, filters: {}, now: NOW })],
+    ['report:attribution-linear', 'attribution, linear, 30-day lookback, by channel', () => a.attribution({ ...Q, model: 'linear', lookbackMs: 30 * DAY, by: 'channel' })],
+    ['report:attribution-decay', 'attribution, time_decay, 30-day lookback, by campaign', () => a.attribution({ ...Q, model: 'time_decay', lookbackMs: 30 * DAY, by: 'campaign' })],
+    ['report:acquisition', 'acquisition per channel (last_non_direct; no spend loaded)', () => a.acquisition({ ...Q, range: { ...RANGE, from: new Date(RANGE.fromMs).toISOString().slice(0, 10), to: new Date(RANGE.toMs - DAY).toISOString().slice(0, 10) }, model: 'last_non_direct' })],
+    ['report:revenue', 'revenue (orders, customers, CLV)', () => a.revenue(Q)],
+    ['report:referrals', 'referrals', () => a.referrals({ ...Q, limit: 20 })],
+    ['report:experiments', 'experiments (hero-cta)', () => a.experiment({ ...Q, experiment: 'hero-cta' })],
+    ['report:csat', 'csat', () => a.csat(Q)],
     ['report:retention', 'retention: 5 weekly cohorts (8 periods) + churn rate', async () => {
       const weeks = Array.from({ length: 5 }, (_, i) => ({ label: `w${i}`, fromMs: RANGE.fromMs + i * 7 * DAY, toMs: Math.min(RANGE.toMs, RANGE.fromMs + (i + 1) * 7 * DAY) }))
-      const [cohorts, churn] = await Promise.all([store.retention(SITE, weeks, 8, {}), store.churnRate(SITE, RANGE, { fromMs: RANGE.fromMs - DAYS * DAY, toMs: RANGE.fromMs }, {})])
+      const [cohorts, churn] = await Promise.all([a.retention({ ...Q, periods: weeks, maxPeriods: 8 }), a.churnRate({ ...Q, previous: { fromMs: RANGE.fromMs - DAYS * DAY, toMs: RANGE.fromMs } })])
       return [...cohorts, churn]
     }],
   ]
@@ -402,7 +406,7 @@ async function measureDiagnostics(store, captured, ownConnection, deadline) {
     send({ kind: 'diag', key, label, ...t, rows: Array.isArray(value) ? value.length : undefined, hwmMiB: hwmMiB() })
   }
   const q = captured.get('overview')
-  if (!q || !store.instance || Date.now() + 30_000 > deadline) return
+  if (!q || Date.now() + 30_000 > deadline) return
   send({ kind: 'start', key: 'profile:overview', round: 0 })
   const conn = await ownConnection()
   try {
@@ -771,7 +775,7 @@ function markdown(res) {
   }
   out.push('### Method')
   out.push('')
-  out.push(`- Events are built as stored rows (bench/reports-data.mjs, a scaled-up plain-JS port of the demo generator): persons with 1–6 visits (65 % one) over ${DAYS} days ending ${new Date(NOW).toISOString().slice(0, 10)}, 15 % on two devices linked by signup/identify; every channel of SPEC §4 via utm_*/gclid/fbclid/?ref=/referrer; 35 % bounces; carts, checkouts, purchases with orderIds (3 % reported twice), signups, referral invites, experiment and engagement events; ~3 % crawler events. They are appended with \`DuckDBStore.appendEvents\` in calls of ${CHUNK_ROWS.toLocaleString('en-US')} rows, then re-inserted in \`received_at\` order (the order a live collector writes), once, into \`.bench-cache/\`.`)
+  out.push(`- Events are built as stored rows (bench/reports-data.mjs, a scaled-up plain-JS port of the demo generator): persons with 1–6 visits (65 % one) over ${DAYS} days ending ${new Date(NOW).toISOString().slice(0, 10)}, 15 % on two devices linked by signup/identify; every channel of SPEC §4 via utm_*/gclid/fbclid/?ref=/referrer; 35 % bounces; carts, checkouts, purchases with orderIds (3 % reported twice), signups, referral invites, experiment and engagement events; ~3 % crawler events. They are appended with \`DuckDBStore.log.append\` in calls of ${CHUNK_ROWS.toLocaleString('en-US')} rows, then re-inserted in \`received_at\` order (the order a live collector writes), once, into \`.bench-cache/\`.`)
   out.push(`- A child process opens the store with the built collector (\`packages/collector/dist\`, \`DuckDBStore\`) and runs one warm-up round and ${res.runs} measured rounds of the five queries, rotating their order every round; the figure is the median. Range: the last ${DAYS} days (all of the data), no filters, goal \`purchase\`. The count(*) baseline is \`store.countEvents(site)\` (\`SELECT count(*) FROM events WHERE site = $site\`), through the same per-query connection path.`)
   out.push(`- Bounds: a single query running longer than ${res.timeoutS} s kills the child${res.fallbackSizes.length ? ` and the run falls back to ${res.fallbackSizes.map(fmtN).join(' and ')} events with an extrapolation` : ''}; the whole run, store generation included, stays within ${res.budgetMin} minutes. Peak RSS is the measuring process's VmHWM (Node + DuckDB); CPU is the measuring process's user + system time (Node and both DuckDB threads) during the query, steadier than wall time on this shared machine.`)
   out.push('- count(*) takes 10–40 ms at these sizes, so its median is mostly jitter: read the × count(*) ratios as orders of magnitude.')

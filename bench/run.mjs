@@ -4,7 +4,7 @@
 //   A    POST /v1/batch through the real collector (built CLI, child process, fresh DuckDB file):
 //        HTTP + validation + enrichment + dedup + group commit, each answer sent after COMMIT.
 //   (a)  the same load against a bare Fastify server that only JSON.parses (ceiling of HTTP).
-//   (b)  DuckDBStore.appendEvents of the same enriched rows, no HTTP (ceiling of storage), in
+//   (b)  DuckDBStore.log.append of the same enriched rows, no HTTP (ceiling of storage), in
 //        calls of 5000 rows; (b') the same at A's measured group-commit size.
 //
 // Each round generates fresh, unique batches and measures A, (a), (b) side by side; figures are
@@ -40,7 +40,7 @@ const ADMIN_TOKEN = 'bench-admin-token'
 /** Collector functions whose inclusive time --profile reports (names as in the built dist). */
 const PROFILE_FUNCTIONS = [
   'parserOnHeadersComplete', 'decode', 'checkEnvelope', 'checkEvent', 'enrich', 'requestFacts',
-  'submit', 'flushGroup', 'check', 'add', 'appendEvents', 'appendRows', 'closeSync', 'createAppender', 'run',
+  'submit', 'flushGroup', 'check', 'add', 'append', 'appendRows', 'closeSync', 'createAppender', 'run',
   'serialize', '(garbage collector)', '(idle)',
 ]
 
@@ -272,7 +272,7 @@ async function measureBare(bodies, from) {
   }
 }
 
-/** (b): DuckDBStore.appendEvents of the enriched rows of the measured bodies, in chunks. */
+/** (b): DuckDBStore.log.append of the enriched rows of the measured bodies, in chunks. */
 async function measureAppend(round, bodies, from, to, chunkRows = cfg.appendChunk, tag = 'b') {
   const file = join(tmp, `${tag}-${round}`, 'raw.duckdb')
   // the raw append ceiling: no background refresh of the derived tables (the collector, A, has it)
@@ -287,7 +287,7 @@ async function measureAppend(round, bodies, from, to, chunkRows = cfg.appendChun
     const rows = []
     for (let j = i; j < Math.min(to, i + perChunk); j++) for (const r of rowsOfBody(bodies[j], receivedAt)) rows.push(r)
     const t0 = performance.now()
-    await store.appendEvents(rows)
+    await store.log.append(rows)
     appendMs += performance.now() - t0
     rowsTotal += rows.length
     chunks++
@@ -361,7 +361,7 @@ async function main() {
     check(a.ok === cfg.requests, `(a): ${fmt(a.ok)}/${fmt(cfg.requests)} answers 200 with accepted=${EVENTS_PER_BATCH}`)
 
     const b = await measureAppend(round, bodies, A.measuredFrom, A.measuredTo)
-    log(`  (b)  ${fmt(b.rowsPerSec)} rows/s (${fmt(b.rows)} rows in ${b.chunks} appendEvents calls of ${fmt(b.rowsPerChunk)} rows, ${fmt(b.seconds, 2)} s)`)
+    log(`  (b)  ${fmt(b.rowsPerSec)} rows/s (${fmt(b.rows)} rows in ${b.chunks} log.append calls of ${fmt(b.rowsPerChunk)} rows, ${fmt(b.seconds, 2)} s)`)
     // (b) again at A's own group-commit size, on up to 100k rows: what DuckDB alone gives at that size.
     const groupRows = Math.max(EVENTS_PER_BATCH, Math.round(A.commits.eventsPerCommit / EVENTS_PER_BATCH) * EVENTS_PER_BATCH || EVENTS_PER_BATCH)
     const bG = await measureAppend(round, bodies, A.measuredFrom, Math.min(A.measuredTo, A.measuredFrom + 2000), groupRows, 'bg')

@@ -22,13 +22,16 @@ import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
-import type { Store } from './store/types.js'
+import type { Store } from './store/store.js'
 import { IngestWriter } from './ingest/writer.js'
+import { ReportAnswers } from './reports/answers.js'
 
 /** Everything the routes share, built once per app. */
 export interface Trackway {
   config: Readonly<Config>
   store: Store
+  /** The reports of SPEC §6 over the store: its counts shaped by core. */
+  answers: ReportAnswers
   writer: IngestWriter
   sites: SiteRegistry
   metrics: Metrics
@@ -66,18 +69,18 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   })
   const store =
     deps.store ??
-    openStore(config.store, {
+    (await openStore(config.store, {
       onDerive: (e) =>
         e.events === 0
           ? undefined // a new, empty store: nothing worth saying
           : e.phase === 'rebuilding'
           ? app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
           : app.log.info(e, `derived persons and sessions (${e.kind}) in ${(e.ms / 1000).toFixed(1)} s`),
-    })
+    }))
   await store.init()
   const metrics = new Metrics()
   const writer = new IngestWriter(
-    store,
+    store.log,
     {
       groupCommitMs: config.groupCommitMs,
       groupCommitEvents: config.groupCommitEvents,
@@ -88,13 +91,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     metrics,
   )
   metrics.gauge('trackway_ingest_queued_events', () => writer.queued)
-  const sites = new SiteRegistry(store)
+  const sites = new SiteRegistry(store.catalog)
   await sites.load(config.demo ? [...config.sites, demoSite(config)] : config.sites)
-  const { token, generated } = await resolveAdminToken(config.adminToken, store)
+  const { token, generated } = await resolveAdminToken(config.adminToken, store.catalog)
 
   app.decorate('trackway', {
     config,
     store,
+    answers: new ReportAnswers(store),
     writer,
     sites,
     metrics,

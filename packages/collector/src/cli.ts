@@ -77,7 +77,7 @@ async function rebuild(argv: string[]): Promise<number> {
   } catch (err) {
     throw new ConfigError(`rebuild: ${(err as Error).message}`)
   }
-  const store = openStore(url, { deriveOnInit: false })
+  const store = await openStore(url, { deriveOnInit: false })
   try {
     await store.init()
   } catch (err) {
@@ -87,7 +87,7 @@ async function rebuild(argv: string[]): Promise<number> {
     throw err
   }
   try {
-    const r = await store.rebuild()
+    const r = await store.derivation.rebuild()
     console.log(`rebuilt the derived tables of ${url}: ${r.events} events of ${r.persons} persons in ${(r.ms / 1000).toFixed(1)} s`)
     return 0
   } finally {
@@ -119,7 +119,7 @@ async function serve(argv: string[]): Promise<number> {
     lines.push(`  warning:      the admin token is shorter than ${WEAK_TOKEN_LENGTH} characters and easy to guess`)
   }
   console.log(lines.join('\n') + '\n')
-  if (config.demo && config.demoPersons > 0 && (await app.trackway.store.countEvents('demo')) === 0) {
+  if (config.demo && config.demoPersons > 0 && (await app.trackway.store.log.count('demo')) === 0) {
     // Fill the empty demo site with history through the real ingest endpoint, in the background.
     const url = address.replace('0.0.0.0', '127.0.0.1')
     runDemo({ url, site: 'demo', days: 28, persons: config.demoPersons, seed: 42 }).then(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { linkedUsers, personOf } from '../src/core/persons.js'
 import { derive } from '../src/core/derive.js'
 import { computeFullOverview } from '../src/core/metrics.js'
-import type { EventRow } from '../src/store/types.js'
+import type { EventRow } from '../src/store/event-log.js'
 
 const computeOverview = (events: EventRow[], range: { fromMs: number; toMs: number }) => computeFullOverview(derive(events), range)
 import { row } from './fixtures/rows.js'

@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import { DERIVED_VERSION } from '../src/store/duckdb/materialize.js'
-import type { DeriveEvent } from '../src/store/open-store.js'
+import type { DeriveEvent } from '../src/store/derivation.js'
+import { ReportAnswers } from '../src/reports/answers.js'
 import { derive } from '../src/core/derive.js'
-import type { EventRow } from '../src/store/types.js'
-import { readStore, tempDir } from './fixtures/helpers.js'
+import type { EventRow } from '../src/store/event-log.js'
+import { readStore, reportQuery, tempDir } from './fixtures/helpers.js'
 import { BIN, startCollector } from './fixtures/process.js'
 import { demoRows } from './fixtures/demo-rows.js'
 import { row } from './fixtures/rows.js'
@@ -15,13 +16,12 @@ import { row } from './fixtures/rows.js'
 const run = promisify(execFile)
 const H = 3_600_000
 const T0 = Date.UTC(2026, 2, 2, 9)
-const ALL = { fromMs: 0, toMs: 4e12 }
 
-/** Sessions as the pure derivation sees them, in the shape of DuckDBStore.sessionRows. */
+/** Sessions as the pure derivation sees them, in the shape of the store's sessions(). */
 const pureSessions = (events: EventRow[]) =>
   derive(events).sessions.map((s) => ({ person: s.person, firstId: s.events[0]!.id, start: s.start, channel: s.channel, pageviews: s.events.filter((e) => e.type === 'pageview').length }))
 const sqlSessions = async (store: DuckDBStore, site: string) =>
-  (await store.sessionRows(site)).map((s) => ({ person: s.person, firstId: s.firstId, start: s.start, channel: s.channel, pageviews: s.pageviews }))
+  (await store.reports.sessions(site)).map((s) => ({ person: s.person, firstId: s.firstId, start: s.start, channel: s.channel, pageviews: s.pageviews }))
 const sorted = <T extends { start: number; firstId: string }>(xs: T[]) => [...xs].sort((a, b) => a.start - b.start || (a.firstId < b.firstId ? -1 : 1))
 
 /** Two browsers of one customer: anonymous visits first, the signup on the second device comes later. */
@@ -58,15 +58,15 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     const { early, late } = twoDevices()
     const store = new DuckDBStore(path)
     await store.init()
-    await store.appendEvents(early)
-    expect((await store.overview('d', ALL)).visitors).toBe(2)
-    await store.appendEvents(late)
-    const o = await store.overview('d', ALL)
+    await store.log.append(early)
+    expect((await new ReportAnswers(store).overview(reportQuery('d'))).visitors).toBe(2)
+    await store.log.append(late)
+    const o = await new ReportAnswers(store).overview(reportQuery('d'))
     expect(o.visitors).toBe(1)
     expect(o.orders).toBe(1)
     expect(o.revenue).toBe(40)
     expect(sorted(await sqlSessions(store, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
-    expect((await store.sessionRows('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
+    expect((await store.reports.sessions('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
     await store.close()
   })
 
@@ -74,9 +74,9 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     const { early, late } = twoDevices()
     const store = new DuckDBStore(path)
     await store.init()
-    await store.appendEvents(early)
-    await store.overview('d', ALL)
-    await store.appendEvents(late)
+    await store.log.append(early)
+    await new ReportAnswers(store).overview(reportQuery('d'))
+    await store.log.append(late)
     await store.close() // closes before the background refresh
     const [state] = await readStore<{ mark: bigint; top: bigint }>(path, 'SELECT (SELECT mark FROM tw_state) AS mark, (SELECT max(rowid) FROM events) AS top')
     expect(Number(state!.mark)).toBe(early.length - 1)
@@ -97,8 +97,8 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     const events = demoRows('d', 60, 4)
     const store = new DuckDBStore(path)
     await store.init()
-    await store.appendEvents(events)
-    const before = await store.overview('d', ALL)
+    await store.log.append(events)
+    const before = await new ReportAnswers(store).overview(reportQuery('d'))
     await store.close()
 
     await readStore(path, `DELETE FROM tw_sessions; ALTER TABLE tw_pe DROP COLUMN score; UPDATE tw_state SET version = ${DERIVED_VERSION - 1}`)
@@ -109,11 +109,11 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     expect(told.map((e) => e.phase)).toEqual(['rebuilding', 'done'])
     expect(told[0]).toEqual({ phase: 'rebuilding', events: events.length })
     expect(told[1]).toMatchObject({ phase: 'done', kind: 'rebuild', events: events.filter((e) => !e.isBot).length })
-    expect(await reopened.overview('d', ALL)).toEqual(before)
-    const r = await reopened.rebuild()
+    expect(await new ReportAnswers(reopened).overview(reportQuery('d'))).toEqual(before)
+    const r = await reopened.derivation.rebuild()
     expect(r.events).toBe(events.filter((e) => !e.isBot).length)
     expect(r.persons).toBe(new Set(derive(events).sessions.map((s) => s.person)).size)
-    expect(await reopened.overview('d', ALL)).toEqual(before)
+    expect(await new ReportAnswers(reopened).overview(reportQuery('d'))).toEqual(before)
     expect(sorted(await sqlSessions(reopened, 'd'))).toEqual(sorted(pureSessions(events)))
     await reopened.close()
   })
@@ -121,14 +121,14 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
   it('keeps sites apart: the same user id on two sites is two persons', async () => {
     const store = new DuckDBStore(path)
     await store.init()
-    await store.appendEvents([
+    await store.log.append([
       row({ site: 'a', anonymousId: 'x', userId: 'same', type: 'identify', t: T0 }),
       row({ site: 'b', anonymousId: 'y', userId: 'same', type: 'identify', t: T0 }),
       row({ site: 'b', anonymousId: 'y', t: T0 + 1 }),
     ])
-    expect((await store.overview('a', ALL)).sessions).toBe(1)
-    expect((await store.journey('b', 'same')).sessions[0]!.events).toHaveLength(2)
-    expect((await store.journey('a', 'same')).sessions[0]!.events).toHaveLength(1)
+    expect((await new ReportAnswers(store).overview(reportQuery('a'))).sessions).toBe(1)
+    expect((await new ReportAnswers(store).journey('b', 'same'))!.sessions[0]!.events).toHaveLength(2)
+    expect((await new ReportAnswers(store).journey('a', 'same'))!.sessions[0]!.events).toHaveLength(1)
     await store.close()
   })
 })
@@ -140,7 +140,7 @@ describe('trackway rebuild', () => {
       const path = join(dir, 'cli.duckdb')
       const store = new DuckDBStore(path)
       await store.init()
-      await store.appendEvents(demoRows('cli', 30, 9))
+      await store.log.append(demoRows('cli', 30, 9))
       await store.close()
 
       const { stdout } = await run(process.execPath, [BIN, 'rebuild', '--store', `duckdb:${path}`])

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { derive } from '../src/core/derive.js'
 import { computeReferrals } from '../src/core/referrals.js'
-import type { EventRow } from '../src/store/types.js'
+import type { EventRow } from '../src/store/event-log.js'
 import { row } from './fixtures/rows.js'
 
 const day = (n: number) => Date.UTC(2026, 0, n, 12)

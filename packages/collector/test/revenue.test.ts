@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { derive } from '../src/core/derive.js'
 import { computeCsat, computeRevenue } from '../src/core/revenue.js'
-import type { EventRow } from '../src/store/types.js'
+import type { EventRow } from '../src/store/event-log.js'
 import { row } from './fixtures/rows.js'
 
 const DAY = 86_400_000

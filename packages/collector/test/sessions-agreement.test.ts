@@ -15,10 +15,11 @@ import { computeAttribution, DAY_MS, MODELS } from '../src/core/attribution.js'
 import { computeChurnRate, computeRetention } from '../src/core/retention.js'
 import { acquisitionParts, acquisitionRows } from '../src/core/acquisition.js'
 import { hasFilters, type Filters } from '../src/core/filters.js'
-import type { EventRow } from '../src/store/types.js'
+import type { EventRow } from '../src/store/event-log.js'
 import { prng, row } from './fixtures/rows.js'
 import { demoRows } from './fixtures/demo-rows.js'
-import { tempDir } from './fixtures/helpers.js'
+import { reportQuery, tempDir } from './fixtures/helpers.js'
+import { ReportAnswers } from '../src/reports/answers.js'
 
 const DAY = 86_400_000
 const MIN = 60_000
@@ -89,6 +90,8 @@ describe.each([
   ['hand-made edge cases, derived incrementally from 9 shuffled batches', () => edgeCases(5), START, 9],
 ])('sessions and overview: pure functions and DuckDB SQL agree on %s', (_name, make, t0, parts) => {
   let store: DuckDBStore
+  let a: ReportAnswers
+  const q = (range: { fromMs: number; toMs: number }, f: Filters = {}, goal = 'purchase') => reportQuery('agree', range, f, goal)
   let cleanup: () => Promise<void>
   const events = make()
   const derived = derive(events)
@@ -98,10 +101,11 @@ describe.each([
     cleanup = d.cleanup
     store = new DuckDBStore(join(d.dir, 'agree.duckdb'))
     await store.init()
+    a = new ReportAnswers(store)
     for (const [i, batch] of batches(events, parts, 3).entries()) {
-      await store.appendEvents(batch)
+      await store.log.append(batch)
       // a report between batches brings the derived tables up to date with what was appended
-      if (parts > 1) expect((await store.overview('agree', { fromMs: 0, toMs: 4e12 })).pageviews, `batch ${i}`).toBeGreaterThan(0)
+      if (parts > 1) expect((await a.overview(q({ fromMs: 0, toMs: 4e12 }))).pageviews, `batch ${i}`).toBeGreaterThan(0)
     }
   })
   afterAll(async () => {
@@ -110,7 +114,7 @@ describe.each([
   })
 
   it('derives the same sessions with the same attributes', async () => {
-    const sql = await store.sessionRows('agree')
+    const sql = await store.reports.sessions('agree')
     const pure = derived.sessions.map((s) => ({
       person: s.person,
       firstId: s.events[0]!.id,
@@ -140,15 +144,15 @@ describe.each([
     expect(ids.length).toBeGreaterThan(10)
     for (const id of [...ids, 'nobody-at-all']) {
       const person = resolvePerson(derived, id, events)
-      expect(await store.resolvePerson('agree', id), id).toBe(person)
-      if (person !== null) expect(await store.journey('agree', person)).toEqual(journeyOf(derived, person))
+      expect(await store.reports.resolvePerson('agree', id), id).toBe(person)
+      expect(await a.journey('agree', id)).toEqual(person === null ? null : journeyOf(derived, person))
     }
   })
 
   it.each(DIMENSIONS)('computes the same breakdown by %s', async (dimension) => {
     const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
     for (const [f, goal, limit] of [[{}, 'purchase', 100], [{ device: 'desktop' }, 'custom:invoice_download', 5]] as const) {
-      const sql = await store.breakdown('agree', range, dimension, f, goal, limit)
+      const sql = await a.breakdown({ ...q(range, f, goal), dimension, limit })
       const pure = computeBreakdown(derived, range, dimension, f, goal, limit)
       expect(sql.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) }))).toEqual(pure.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) })))
     }
@@ -157,7 +161,7 @@ describe.each([
 
   it('computes the same overview per time-series bucket', async () => {
     const buckets = Array.from({ length: 12 }, (_, i) => ({ label: `b${i}`, fromMs: t0 + i * 2 * DAY, toMs: t0 + (i + 1) * 2 * DAY }))
-    const rows = await store.overviewBuckets('agree', buckets, { channel: 'Direct' }, 'purchase')
+    const rows = await a.overviewBuckets({ ...q({ fromMs: buckets[0]!.fromMs, toMs: buckets.at(-1)!.toMs }, { channel: 'Direct' }), buckets })
     expect(rows.map((r) => r.label)).toEqual(buckets.map((b) => b.label))
     rows.forEach((r, i) => close(r.overview, computeFullOverview(derived, buckets[i]!, { channel: 'Direct' })))
   })
@@ -170,19 +174,19 @@ describe.each([
   ] as const)('computes the same funnel %s', async (spec, windowMs, f) => {
     const steps = spec === 'aida' ? AIDA : parseSteps(spec)
     const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 6 * DAY }
-    expect(await store.funnel('agree', range, steps, windowMs, f)).toEqual(computeFunnel(derived, range, steps, windowMs, f))
+    expect(await a.funnel({ ...q(range, f), steps, windowMs })).toEqual(computeFunnel(derived, range, steps, windowMs, f))
   })
 
   it('finds the same most common paths', async () => {
     const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
     for (const [depth, limit, f] of [[4, 20, {}], [2, 5, { channel: 'Direct' }], [10, 1000, {}]] as const) {
-      expect(await store.paths('agree', range, depth, limit, f)).toEqual(computePaths(derived, range, depth, limit, f))
+      expect(await a.paths({ ...q(range, f), depth, limit })).toEqual(computePaths(derived, range, depth, limit, f))
     }
   })
 
   it('counts the same realtime visitors', async () => {
     for (const now of [t0 + 5 * 86_400_000, t0 + 9.5 * 86_400_000]) {
-      for (const f of [{}, { device: 'mobile' }]) expect(await store.realtime('agree', now, f)).toBe(computeRealtime(derived, now, f))
+      for (const f of [{}, { device: 'mobile' }]) expect(await a.realtime({ site: 'agree', filters: f, now })).toBe(computeRealtime(derived, now, f))
     }
   })
 
@@ -203,13 +207,13 @@ describe.each([
       [t0 + 5 * DAY, t0 + 6 * DAY],
     ] as const) {
       const range = { fromMs, toMs }
-      close(await store.revenue('agree', range, f), computeRevenue(derived, range, f))
-      close(await store.csat('agree', range, f), computeCsat(derived, range, f))
-      const referrals = await store.referrals('agree', range, f, 5)
+      close(await a.revenue(q(range, f)), computeRevenue(derived, range, f))
+      close(await a.csat(q(range, f)), computeCsat(derived, range, f))
+      const referrals = await a.referrals({ ...q(range, f), limit: 5 })
       const pure = computeReferrals(derived, range, f, 5)
       close({ ...referrals, topReferrers: [] }, { ...pure, topReferrers: [] })
       for (const goal of ['purchase', 'signup']) {
-        expect(await store.experiment('agree', range, 'hero-cta', goal, f)).toEqual(computeExperiment(derived, range, 'hero-cta', goal, f))
+        expect(await a.experiment({ ...q(range, f, goal), experiment: 'hero-cta' })).toEqual(computeExperiment(derived, range, 'hero-cta', goal, f))
       }
       expect(referrals.topReferrers.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) }))).toEqual(pure.topReferrers.map((r) => ({ ...r, revenue: Math.round(r.revenue * 100) })))
     }
@@ -231,7 +235,7 @@ describe.each([
       ['custom:invoice_download', 7, 'channel', { channel: 'Direct' }],
     ] as const) {
       const range = { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }
-      const sql = byValue(await store.attribution('agree', range, model, goal, lookback * DAY_MS, by, f))
+      const sql = byValue(await a.attribution({ ...q(range, f, goal), model, lookbackMs: lookback * DAY_MS, by }))
       const pure = byValue(computeAttribution(derived, range, model, goal, lookback * DAY_MS, by, f))
       expect(sql.map((r) => r.value), `${goal} ${by}`).toEqual(pure.map((r) => r.value))
       sql.forEach((r, i) => close(r, pure[i]!))
@@ -241,24 +245,24 @@ describe.each([
 
   it.each(filters)('computes the same retention and churn with filters %o', async (f) => {
     const weeks = Array.from({ length: 9 }, (_, i) => ({ label: `w${i}`, fromMs: t0 - 20 * DAY + i * 7 * DAY, toMs: t0 - 13 * DAY + i * 7 * DAY }))
-    for (const max of [8, 3]) expect(await store.retention('agree', weeks, max, f)).toEqual(computeRetention(derived, weeks, max, f))
+    for (const max of [8, 3]) expect(await a.retention({ ...q(weeks[0]!, f), periods: weeks, maxPeriods: max })).toEqual(computeRetention(derived, weeks, max, f))
     const cur = { fromMs: t0, toMs: t0 + 14 * DAY }
     const prev = { fromMs: t0 - 14 * DAY, toMs: t0 }
-    expect(await store.churnRate('agree', cur, prev, f)).toEqual(computeChurnRate(derived, cur, prev, f))
+    expect(await a.churnRate({ ...q(cur, f), previous: prev })).toEqual(computeChurnRate(derived, cur, prev, f))
     if (!hasFilters(f)) expect(computeRetention(derived, weeks, 8).length).toBeGreaterThan(1)
   })
 
   it.each(MODELS)('computes the same acquisition under %s', async (model) => {
     const dates = { from: new Date(t0 - 40 * DAY).toISOString().slice(0, 10), to: new Date(t0 + 39 * DAY).toISOString().slice(0, 10) }
     const range = { ...dates, fromMs: Date.parse(`${dates.from}T00:00:00Z`), toMs: Date.parse(`${dates.to}T00:00:00Z`) + DAY }
-    await store.upsertSpend('agree', [
+    await store.catalog.upsertSpend('agree', [
       { date: dates.from, channel: 'Paid Search', source: null, campaign: null, amount: 100 },
       { date: dates.to, channel: 'Email', source: 'news', campaign: null, amount: 50 },
       { date: dates.to, channel: null, source: 'tv', campaign: null, amount: 999 }, // no channel: left out
     ])
     const spend = new Map([['Paid Search', 100], ['Email', 50]])
     for (const f of [{}, { device: 'mobile' }] as Filters[]) {
-      const sql = await store.acquisition('agree', range, model, f)
+      const sql = await a.acquisition({ ...q(range, f), range, model })
       const pure = acquisitionRows({ ...acquisitionParts(derived, range, model, f), spend })
       expect(sql.map((r) => r.channel).sort()).toEqual(pure.map((r) => r.channel).sort())
       for (const r of sql) close(r, pure.find((p) => p.channel === r.channel)!)
@@ -274,7 +278,7 @@ describe.each([
     ] as const) {
       for (const goal of ['purchase', 'custom:invoice_download']) {
         const range = { fromMs, toMs }
-        close(await store.overview('agree', range, f, goal), computeFullOverview(derived, range, f, goal))
+        close(await a.overview(q(range, f, goal)), computeFullOverview(derived, range, f, goal))
       }
     }
   })

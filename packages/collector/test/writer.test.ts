@@ -2,26 +2,31 @@ import { describe, expect, it } from 'vitest'
 import pino from 'pino'
 import { IngestWriter } from '../src/ingest/writer.js'
 import { Metrics } from '../src/metrics.js'
-import { eventKey, type EventRow, type Store } from '../src/store/types.js'
+import { eventKey, type EventLog, type EventRow } from '../src/store/event-log.js'
 import { row } from './fixtures/rows.js'
 
-/** An in-memory Store: the writer's collaborator, swapped in without mocks. */
-function memoryStore(opts: { failAppend?: boolean } = {}) {
+/** An in-memory event log: the writer's collaborator, swapped in without mocks. */
+function memoryStore(opts: { failAppend?: boolean; shared?: boolean } = {}) {
   const stored = new Map<string, EventRow>()
   const commits: number[] = []
-  const store = {
-    init: async () => undefined,
-    appendEvents: async (rows: readonly EventRow[]) => {
+  /** Rows the writer found stored and handed to append (a shared log derives their persons again). */
+  const restated: EventRow[] = []
+  const store: EventLog = {
+    exclusive: !opts.shared,
+    append: async (rows: readonly EventRow[], found: readonly EventRow[] = []) => {
       if (opts.failAppend) throw new Error('disk full')
       commits.push(rows.length)
+      restated.push(...found)
       for (const r of rows) stored.set(eventKey(r.site, r.id), r)
     },
     findStored: async (keys: readonly { site: string; id: string }[]) =>
       new Set(keys.map((k) => eventKey(k.site, k.id)).filter((k) => stored.has(k))),
     scanKeys: async (_since: number, onPage: (keys: { key: string; receivedAt: number }[]) => void) =>
       onPage([...stored.values()].map((r) => ({ key: eventKey(r.site, r.id), receivedAt: r.receivedAt }))),
-  } as unknown as Store
-  return { store, stored, commits }
+    count: async () => stored.size,
+    ping: async () => undefined,
+  }
+  return { store, stored, commits, restated }
 }
 
 const log = pino({ level: 'silent' })
@@ -62,6 +67,23 @@ describe('IngestWriter', () => {
     expect(await second.submit([old])).toEqual({ accepted: 0, duplicates: 1 })
     expect(metrics.get('trackway_dedup_store_checks_total')).toBe(1)
     await second.stop()
+  })
+
+  it('asks a shared log about every key it does not know as stored: another collector may have stored it', async () => {
+    const mem = memoryStore({ shared: true })
+    const metrics = new Metrics()
+    const w = new IngestWriter(mem.store, opts, log, metrics)
+    await w.start()
+    const elsewhere = row()
+    await mem.store.append([elsewhere]) // stored by another collector after this one loaded its filter
+    const fresh = row()
+    expect(await w.submit([elsewhere, fresh])).toEqual({ accepted: 1, duplicates: 1 })
+    expect(metrics.get('trackway_dedup_store_checks_total')).toBe(2)
+    expect(mem.restated.map((r) => r.id)).toEqual([elsewhere.id])
+    // its own commit it knows exactly: a retry needs no lookup
+    expect(await w.submit([fresh])).toEqual({ accepted: 0, duplicates: 1 })
+    expect(metrics.get('trackway_dedup_store_checks_total')).toBe(2)
+    await w.stop()
   })
 
   it('rejects every request of a failed commit and remembers none of its ids', async () => {

@@ -21,10 +21,14 @@ export interface AcquisitionRow {
   roi: number | null
 }
 
-/** The figures acquisition merges, per channel; every store computes the same parts. */
-export interface AcquisitionParts {
+/** The per-channel counts of acquisition that a store computes from events (see acquisitionCounts). */
+export interface AcquisitionCounts {
   visitors: Map<string, number>
   newCustomers: Map<string, number>
+}
+
+/** The figures acquisition merges, per channel: the counts, the attributed credit and the spend. */
+export interface AcquisitionParts extends AcquisitionCounts {
   attributed: readonly AttributionRow[]
   spend: Map<string, number>
 }
@@ -60,13 +64,19 @@ export function acquisitionRows(p: AcquisitionParts): AcquisitionRow[] {
     .sort((a, b) => b.revenue - a.revenue || b.visitors - a.visitors || (a.channel < b.channel ? -1 : 1))
 }
 
+/** The event-derived parts of acquisition: its counts and the orders credited under `model`. */
+export const acquisitionParts = (d: Derived, range: TimeRange, model: Model, filters: Filters = {}): Omit<AcquisitionParts, 'spend'> => ({
+  ...acquisitionCounts(d, range, filters),
+  attributed: computeAttribution(d, range, model, 'purchase', ACQUISITION_LOOKBACK_MS, 'channel', filters),
+})
+
 /**
- * The event-derived parts of acquisition over [from, to) for the selected sessions: visitors
- * (persons with a session of the channel started in range), orders credited under `model`, and
- * new customers (first order ever in range, placed in a selected session) by the channel of that
- * order's first touchpoint in the lookback window.
+ * The per-channel counts of acquisition over [from, to) for the selected sessions: visitors
+ * (persons with a session of the channel started in range) and new customers (first order ever in
+ * range, placed in a selected session) by the channel of that order's first touchpoint in the
+ * lookback window.
  */
-export function acquisitionParts(d: Derived, range: TimeRange, model: Model, filters: Filters = {}): Omit<AcquisitionParts, 'spend'> {
+export function acquisitionCounts(d: Derived, range: TimeRange, filters: Filters = {}): AcquisitionCounts {
   const persons = new Map<string, Set<string>>()
   for (const s of selectedSessions(d, filters)) {
     if (inRange(s.start, range)) (persons.get(s.channel) ?? persons.set(s.channel, new Set()).get(s.channel)!).add(s.person)
@@ -83,9 +93,5 @@ export function acquisitionParts(d: Derived, range: TimeRange, model: Model, fil
     const first = touchpoints(byPerson.get(person)!, { t: o.t, session: o.session, credit: 0 }, ACQUISITION_LOOKBACK_MS)[0]!
     newCustomers.set(first.channel, (newCustomers.get(first.channel) ?? 0) + 1)
   }
-  return {
-    visitors: new Map([...persons].map(([c, ps]) => [c, ps.size])),
-    newCustomers,
-    attributed: computeAttribution(d, range, model, 'purchase', ACQUISITION_LOOKBACK_MS, 'channel', filters),
-  }
+  return { visitors: new Map([...persons].map(([c, ps]) => [c, ps.size])), newCustomers }
 }

@@ -42,6 +42,14 @@ export interface Session {
   country: string | null
 }
 
+/** A derived session as a store keeps it: `Session` without its events, with its first event's id and its pageviews. */
+export type SessionRow = Omit<Session, 'id' | 'events' | 'channel'> & {
+  channel: string
+  /** Id of the session's first event: with `person`, a stable session id. */
+  firstId: string
+  pageviews: number
+}
+
 export interface Derived {
   sessions: Session[]
   /** personId of every non-bot event, by event id. */

@@ -20,6 +20,12 @@ export interface FunnelRow {
   medianMsFromPrevious: number | null
 }
 
+/** Per step, the persons reaching it, and the median ms from the previous step (null for step 1 or none). */
+export interface FunnelCounts {
+  reached: number[]
+  medians: (number | null)[]
+}
+
 /** AIDA (SPEC §5): Awareness = pageview, Interest = a further pageview, Desire = cart_add, Action = purchase. */
 export const AIDA: FunnelStep[] = [
   { step: 'Awareness', type: 'pageview', name: null, path: null },
@@ -44,7 +50,11 @@ export function median(xs: number[]): number | null {
  * earliest event after the previous step's event (by t, then id) no later than `windowMs` after
  * step 1 (later steps may fall after `to`). Filters restrict the events to the selected sessions.
  */
-export function computeFunnel(d: Derived, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): FunnelRow[] {
+export const computeFunnel = (d: Derived, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): FunnelRow[] =>
+  funnelRows(steps, funnelCounts(d, range, steps, windowMs, filters))
+
+/** The persons reaching each step of the funnel, and the median time from the previous step. */
+export function funnelCounts(d: Derived, range: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): FunnelCounts {
   const byPerson = new Map<string, CoreEvent[]>()
   for (const s of d.sessions) {
     if (hasFilters(filters) && !sessionMatches(s, filters, d)) continue
@@ -67,11 +77,11 @@ export function computeFunnel(d: Derived, range: TimeRange, steps: readonly Funn
       prev = next
     }
   }
-  return funnelRows(steps, reached, gaps.map((g, k) => (k === 0 ? null : median(g))))
+  return { reached, medians: gaps.map((g, k) => (k === 0 ? null : median(g))) }
 }
 
-/** Per-step rows from the persons reaching each step and the median time from the previous step. */
-export function funnelRows(steps: readonly FunnelStep[], reached: readonly number[], medians: readonly (number | null)[]): FunnelRow[] {
+/** SPEC §5 funnel rows from the persons reaching each step and the median time from the previous step. */
+export function funnelRows(steps: readonly FunnelStep[], { reached, medians }: FunnelCounts): FunnelRow[] {
   const start = reached[0]!
   return steps.map((s, k) => ({
     step: s.step,

@@ -20,6 +20,54 @@ export interface FullOverview {
   signups: number
 }
 
+/**
+ * The counts an overview is made of (SPEC §5), as every store computes them; `overviewOf` turns
+ * them into the metrics. Sessions are the ones started in range, events the ones in range.
+ */
+export interface OverviewCounts {
+  /** Distinct persons with an event in range. */
+  visitors: number
+  sessions: number
+  pageviews: number
+  /** Sessions with exactly one pageview and no event but pageviews and engagement. */
+  bounces: number
+  /** Pageviews of the sessions (in range or not). */
+  sessionPageviews: number
+  /** Summed session lengths (sessionLengthMs). */
+  lengthSum: number
+  /** Persons with a goal event in range. */
+  converted: number
+  /** Sessions with a cart_add, and of them those with a later purchase. */
+  carts: number
+  cartsBought: number
+  checkouts: number
+  checkoutsBought: number
+  orders: number
+  revenue: number
+  /** Persons with a signup in range. */
+  signups: number
+}
+
+/** The overview metrics of SPEC §5 from their counts; ratios are null when their divisor is 0. */
+export function overviewOf(c: OverviewCounts): FullOverview {
+  const cartConversion = ratio(c.cartsBought, c.carts)
+  return {
+    visitors: c.visitors,
+    sessions: c.sessions,
+    pageviews: c.pageviews,
+    bounceRate: ratio(c.bounces, c.sessions),
+    pagesPerSession: ratio(c.sessionPageviews, c.sessions),
+    avgSessionMs: ratio(c.lengthSum, c.sessions),
+    conversionRate: ratio(c.converted, c.visitors),
+    orders: c.orders,
+    revenue: c.revenue,
+    aov: ratio(c.revenue, c.orders),
+    cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
+    checkoutCompletionRate: ratio(c.checkoutsBought, c.checkouts),
+    signups: c.signups,
+  }
+}
+
 /** A goal: an event type, or `custom:name` for a custom event of that name. */
 export function isGoal(e: CoreEvent, goal: string): boolean {
   return goal.startsWith('custom:') ? e.type === 'custom' && e.name === goal.slice(7) : e.type === goal
@@ -62,7 +110,11 @@ export function firstPurchases(d: Derived): Map<string, { event: CoreEvent; sess
 }
 
 /** SPEC §5 metrics of the overview over [from, to), for the sessions the filters select. */
-export function computeFullOverview(d: Derived, range: TimeRange, filters: Filters = {}, goal = 'purchase'): FullOverview {
+export const computeFullOverview = (d: Derived, range: TimeRange, filters: Filters = {}, goal = 'purchase'): FullOverview =>
+  overviewOf(overviewCounts(d, range, filters, goal))
+
+/** The counts of the overview over [from, to), for the sessions the filters select. */
+export function overviewCounts(d: Derived, range: TimeRange, filters: Filters = {}, goal = 'purchase'): OverviewCounts {
   const selected = selectedSessions(d, filters)
   const visitors = new Set<string>()
   const converted = new Set<string>()
@@ -106,20 +158,20 @@ export function computeFullOverview(d: Derived, range: TimeRange, filters: Filte
     orders++
     revenue += event.revenue ?? 0
   }
-  const cartConversion = ratio(cartsBought, carts)
   return {
     visitors: visitors.size,
     sessions: started.length,
     pageviews,
-    bounceRate: ratio(bounces, started.length),
-    pagesPerSession: ratio(sessionPageviews, started.length),
-    avgSessionMs: ratio(lengthSum, started.length),
-    conversionRate: ratio(converted.size, visitors.size),
+    bounces,
+    sessionPageviews,
+    lengthSum,
+    converted: converted.size,
+    carts,
+    cartsBought,
+    checkouts,
+    checkoutsBought,
     orders,
     revenue,
-    aov: ratio(revenue, orders),
-    cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
-    checkoutCompletionRate: ratio(checkoutsBought, checkouts),
     signups: signups.size,
   }
 }

@@ -22,13 +22,45 @@ export interface ReferralReport {
   topReferrers: TopReferrer[]
 }
 
+/** The counts `stats/referrals` is made of, as every store computes them (see referralCounts). */
+export interface ReferralCounts {
+  invites: number
+  /** Distinct persons who sent an invite. */
+  referrers: number
+  referredVisitors: number
+  referredSignups: number
+  /** Persons of the orders placed in range, and of them those who sent an invite. */
+  customers: number
+  invitingCustomers: number
+  visitors: number
+  /** Already sorted and cut to the limit. */
+  topReferrers: TopReferrer[]
+}
+
+/** SPEC §5 referral metrics from their counts. */
+export function referralsOf(c: ReferralCounts): ReferralReport {
+  return {
+    invites: c.invites,
+    referrers: c.referrers,
+    referredVisitors: c.referredVisitors,
+    referredSignups: c.referredSignups,
+    referralConversionRate: ratio(c.referredSignups, c.referredVisitors),
+    referralRate: ratio(c.invitingCustomers, c.customers),
+    kFactor: ratio(c.referredSignups, c.visitors),
+    topReferrers: c.topReferrers,
+  }
+}
+
+export const computeReferrals = (d: Derived, range: TimeRange, filters: Filters = {}, limit = 20): ReferralReport =>
+  referralsOf(referralCounts(d, range, filters, limit))
+
 /**
  * The referral program over [from, to) for the sessions the filters select (decisions in
  * docs/metrics.md). A person's referral code is the one on their earliest event carrying one, their
  * own invites aside (SPEC §4). Invites, visitors and signups count in-range events; customers are
  * the persons of the orders placed in range (each order once, at its earliest purchase).
  */
-export function computeReferrals(d: Derived, range: TimeRange, filters: Filters = {}, limit = 20): ReferralReport {
+export function referralCounts(d: Derived, range: TimeRange, filters: Filters = {}, limit = 20): ReferralCounts {
   const visitors = new Set<string>()
   const signedUp = new Set<string>()
   const inviters = new Set<string>()
@@ -75,9 +107,9 @@ export function computeReferrals(d: Derived, range: TimeRange, filters: Filters 
     referrers: inviters.size,
     referredVisitors: referred.length,
     referredSignups: referredSignups.length,
-    referralConversionRate: ratio(referredSignups.length, referred.length),
-    referralRate: ratio([...customers].filter((p) => inviters.has(p)).length, customers.size),
-    kFactor: ratio(referredSignups.length, visitors.size),
+    customers: customers.size,
+    invitingCustomers: [...customers].filter((p) => inviters.has(p)).length,
+    visitors: visitors.size,
     topReferrers,
   }
 }

@@ -55,12 +55,24 @@ export function retentionCounts(d: Derived, periods: readonly Bucket[], maxPerio
 export const computeRetention = (d: Derived, periods: readonly Bucket[], maxPeriods: number, filters: Filters = {}): Cohort[] =>
   cohortsOf(periods, retentionCounts(d, periods, maxPeriods, filters), maxPeriods)
 
+/** Customers of the previous period, and those of them without an order in this one. */
+export interface ChurnCounts {
+  previous: number
+  churned: number
+}
+
+/** SPEC §5 churnRate from its counts; null when the previous period had no customers. */
+export const churnRateOf = (c: ChurnCounts): number | null => ratio(c.churned, c.previous)
+
+export const computeChurnRate = (d: Derived, range: TimeRange, previous: TimeRange, filters: Filters = {}): number | null =>
+  churnRateOf(churnCounts(d, range, previous, filters))
+
 /**
- * SPEC §5 churnRate: customers (persons of orders placed in selected sessions, each order once at
+ * SPEC §5 churnRate's counts: customers (persons of orders placed in selected sessions, each order once at
  * its earliest purchase) of the previous period without an order in this one ÷ the previous
- * period's customers; null when it had none.
+ * period's customers.
  */
-export function computeChurnRate(d: Derived, range: TimeRange, previous: TimeRange, filters: Filters = {}): number | null {
+export function churnCounts(d: Derived, range: TimeRange, previous: TimeRange, filters: Filters = {}): ChurnCounts {
   const current = new Set<string>()
   const before = new Set<string>()
   for (const { event, session } of firstPurchases(d).values()) {
@@ -68,5 +80,5 @@ export function computeChurnRate(d: Derived, range: TimeRange, previous: TimeRan
     if (inRange(event.t, range)) current.add(session.person)
     if (inRange(event.t, previous)) before.add(session.person)
   }
-  return ratio([...before].filter((p) => !current.has(p)).length, before.size)
+  return { previous: before.size, churned: [...before].filter((p) => !current.has(p)).length }
 }

@@ -17,15 +17,48 @@ export interface RevenueReport {
   clvToAov: number | null
 }
 
+/** The counts `stats/revenue` is made of, as every store computes them (see computeRevenue). */
+export interface RevenueCounts {
+  orders: number
+  revenue: number
+  customers: number
+  /** Customers with at least two orders in range. */
+  repeatCustomers: number
+  newCustomers: number
+  /** The customers' revenue from their first order ever up to `to`. */
+  lifetimeRevenue: number
+  visitors: number
+}
+
+/** SPEC §5 revenue metrics from their counts. */
+export function revenueOf(c: RevenueCounts): RevenueReport {
+  const aov = ratio(c.revenue, c.orders)
+  const clv = ratio(c.lifetimeRevenue, c.customers)
+  return {
+    revenue: c.revenue,
+    orders: c.orders,
+    customers: c.customers,
+    newCustomers: c.newCustomers,
+    aov,
+    purchaseFrequency: ratio(c.orders, c.customers),
+    repeatPurchaseRate: ratio(c.repeatCustomers, c.customers),
+    revenuePerVisitor: ratio(c.revenue, c.visitors),
+    clv,
+    clvToAov: clv === null || aov === null ? null : ratio(clv, aov),
+  }
+}
+
+export const computeRevenue = (d: Derived, range: TimeRange, filters: Filters = {}): RevenueReport => revenueOf(revenueCounts(d, range, filters))
+
 /**
- * Revenue metrics over [from, to) (decisions in docs/metrics.md). An order counts once, at its
+ * Revenue counts over [from, to) (decisions in docs/metrics.md). An order counts once, at its
  * earliest purchase event, for the person and session of that event; with filters, only orders
  * placed in selected sessions. Customers: persons with such an order in range; new customers: those
  * of them whose first order ever is in range. clv: the customers' revenue from their first order
  * ever up to `to` (every order of theirs, whatever the filters) ÷ customers. Visitors (for
  * revenuePerVisitor) as in the overview.
  */
-export function computeRevenue(d: Derived, range: TimeRange, filters: Filters = {}): RevenueReport {
+export function revenueCounts(d: Derived, range: TimeRange, filters: Filters = {}): RevenueCounts {
   const visitors = new Set<string>()
   for (const s of selectedSessions(d, filters)) if (s.events.some((e) => inRange(e.t, range))) visitors.add(s.person)
   let revenue = 0
@@ -45,19 +78,14 @@ export function computeRevenue(d: Derived, range: TimeRange, filters: Filters = 
   const customers = [...ordersOf.keys()]
   const newCustomers = customers.filter((p) => inRange(firstOrderOf.get(p)!, range)).length
   const repeat = customers.filter((p) => ordersOf.get(p)! >= 2).length
-  const clv = ratio(customers.reduce((n, p) => n + lifetimeOf.get(p)!, 0), customers.length)
-  const aov = ratio(revenue, orders)
   return {
-    revenue,
     orders,
+    revenue,
     customers: customers.length,
+    repeatCustomers: repeat,
     newCustomers,
-    aov,
-    purchaseFrequency: ratio(orders, customers.length),
-    repeatPurchaseRate: ratio(repeat, customers.length),
-    revenuePerVisitor: ratio(revenue, visitors.size),
-    clv,
-    clvToAov: clv === null || aov === null ? null : ratio(clv, aov),
+    lifetimeRevenue: customers.reduce((n, p) => n + lifetimeOf.get(p)!, 0),
+    visitors: visitors.size,
   }
 }
 
@@ -68,8 +96,23 @@ export interface CsatReport {
   avgScore: number | null
 }
 
-/** `feedback` events in range (of the selected sessions) with a score: share of 4s and 5s, and the mean. */
-export function computeCsat(d: Derived, range: TimeRange, filters: Filters = {}): CsatReport {
+/** Scored `feedback` events, those scored 4 or 5, and the sum of their scores. */
+export interface CsatCounts {
+  responses: number
+  satisfied: number
+  scoreSum: number
+}
+
+/** SPEC §5 csat (0..100) and mean score from their counts. */
+export function csatOf(c: CsatCounts): CsatReport {
+  const share = ratio(c.satisfied, c.responses)
+  return { responses: c.responses, csat: share === null ? null : share * 100, avgScore: ratio(c.scoreSum, c.responses) }
+}
+
+export const computeCsat = (d: Derived, range: TimeRange, filters: Filters = {}): CsatReport => csatOf(csatCounts(d, range, filters))
+
+/** `feedback` events in range (of the selected sessions) with a score: responses, 4s and 5s, and the score sum. */
+export function csatCounts(d: Derived, range: TimeRange, filters: Filters = {}): CsatCounts {
   let responses = 0
   let satisfied = 0
   let sum = 0
@@ -81,6 +124,5 @@ export function computeCsat(d: Derived, range: TimeRange, filters: Filters = {})
       if (e.score >= 4) satisfied++
     }
   }
-  const share = ratio(satisfied, responses)
-  return { responses, csat: share === null ? null : share * 100, avgScore: ratio(sum, responses) }
+  return { responses, satisfied, scoreSum: sum }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { Unauthorized } from '../errors.js'
-import type { Store } from '../store/types.js'
+import type { Catalog } from '../store/catalog.js'
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
@@ -10,7 +10,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest()
  * random one saved there — so a generated token survives restarts. `generated` is true
  * when this call created it (the CLI prints it then).
  */
-export async function resolveAdminToken(configured: string | null, store: Store): Promise<{ token: string; generated: boolean }> {
+export async function resolveAdminToken(configured: string | null, store: Catalog): Promise<{ token: string; generated: boolean }> {
   if (configured) return { token: configured, generated: false }
   const kept = await store.getSetting('admin_token')
   if (kept) return { token: kept, generated: false }

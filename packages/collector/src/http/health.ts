@@ -10,7 +10,7 @@ export const healthRoutes = fp(
     app.get('/readyz', async () => {
       const { store, writer } = app.trackway
       try {
-        await store.ping()
+        await store.log.ping()
       } catch (err) {
         throw new NotReady(`store unreachable: ${(err as Error).message}`)
       }

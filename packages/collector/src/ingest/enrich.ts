@@ -1,5 +1,5 @@
 import { COOKIELESS_ID, type WireEvent } from '@trackway/protocol'
-import type { EventRow } from '../store/types.js'
+import type { EventRow } from '../store/event-log.js'
 import type { Agent } from './user-agent.js'
 import { campaignOf, referralParamOf, referrerDomainOf } from './url-fields.js'
 

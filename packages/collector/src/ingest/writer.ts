@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { Overloaded, StoreUnavailable } from '../errors.js'
 import type { Metrics } from '../metrics.js'
 import { IdFilter } from './dedup/id-filter.js'
-import { eventKey, type EventRow, type Store } from '../store/types.js'
+import { eventKey, type EventLog, type EventRow } from '../store/event-log.js'
 
 export interface WriterOptions {
   /** Flush this many ms after the first waiting event. */
@@ -47,7 +47,7 @@ export class IngestWriter {
   private readyDone = false
 
   constructor(
-    private readonly store: Store,
+    private readonly events: EventLog,
     private readonly opts: WriterOptions,
     private readonly log: FastifyBaseLogger,
     private readonly metrics: Metrics,
@@ -61,7 +61,7 @@ export class IngestWriter {
       const since = now - this.opts.dedupWindowMs
       let oldest = now
       const t0 = performance.now()
-      await this.store.scanKeys(since, (page) => {
+      await this.events.scanKeys(since, (page) => {
         for (const { key, receivedAt } of page) {
           this.filter.add(key)
           if (receivedAt < oldest) oldest = receivedAt
@@ -144,6 +144,7 @@ export class IngestWriter {
     this.filter.rotate()
 
     // Decide per row: new, duplicate, or "maybe" (ask the store). First copy in the group wins.
+    // A shared log (other collectors append too) must be asked about every key not known stored.
     const results = group.map(() => ({ accepted: 0, duplicates: 0 }))
     const seen = new Set<string>()
     const fresh: { row: EventRow; req: number }[] = []
@@ -158,20 +159,24 @@ export class IngestWriter {
         seen.add(key)
         const state = this.filter.check(key)
         if (state === 'stored') results[req]!.duplicates++
-        else (state === 'new' ? fresh : maybe).push({ row, req })
+        else (state === 'new' && this.events.exclusive ? fresh : maybe).push({ row, req })
       }
     })
 
+    const found: EventRow[] = []
     try {
       if (maybe.length > 0) {
-        const stored = await this.store.findStored(maybe.map(({ row }) => row))
+        const stored = await this.events.findStored(maybe.map(({ row }) => row))
         this.metrics.inc('trackway_dedup_store_checks_total', maybe.length)
         for (const m of maybe) {
-          if (stored.has(eventKey(m.row.site, m.row.id))) results[m.req]!.duplicates++
-          else fresh.push(m)
+          if (!stored.has(eventKey(m.row.site, m.row.id))) fresh.push(m)
+          else {
+            results[m.req]!.duplicates++
+            found.push(m.row)
+          }
         }
       }
-      await this.store.appendEvents(fresh.map((f) => f.row))
+      await this.events.append(fresh.map((f) => f.row), found)
     } catch (err) {
       this.log.error({ err, requests: group.length }, 'group commit failed; nothing of it was acknowledged')
       this.metrics.inc('trackway_commit_failures_total')

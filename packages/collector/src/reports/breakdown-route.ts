@@ -33,7 +33,7 @@ export const breakdownRoute = fp(
         required: ['dimension'],
         response: { type: 'array', items: rowSchema },
       },
-      async ({ site, query: q, filters, store, range }) => store.breakdown(site.id, range, q.dimension, filters, q.goal ?? 'purchase', q.limit ?? 100),
+      async (r) => r.answers.breakdown({ ...r.reportQuery(), dimension: r.query.dimension, limit: r.query.limit ?? 100 }),
     )
   },
   { name: 'trackway-breakdown' },

@@ -76,7 +76,7 @@ export const funnelRoute = fp(
         if (q.steps !== undefined && q.preset !== undefined) throw new InvalidParameter('preset', 'give steps or preset, not both')
         if (q.steps === undefined && q.preset === undefined) throw new InvalidParameter('steps', 'give steps=a,b,… or preset=aida')
         const steps = q.preset === 'aida' ? AIDA : parseSteps(q.steps!)
-        return { steps: await r.store.funnel(r.site.id, r.range, steps, parseWindow(q.window ?? '7d'), r.filters) }
+        return { steps: await r.answers.funnel({ ...r.reportQuery(), steps, windowMs: parseWindow(q.window ?? '7d') }) }
       },
     )
   },

@@ -73,10 +73,8 @@ export const journeyRoutes = fp(
       },
       async (request) => {
         const site = siteOf(app, request.params.site)
-        const { store } = app.trackway
-        const person = await store.resolvePerson(site.id, request.params.personId)
-        if (person === null) throw new PersonNotFound(request.params.personId, site.id)
-        const journey = await store.journey(site.id, person)
+        const journey = await app.trackway.answers.journey(site.id, request.params.personId)
+        if (journey === null) throw new PersonNotFound(request.params.personId, site.id)
         return {
           personId: journey.personId,
           sessions: journey.sessions.map((s) => ({
@@ -103,7 +101,7 @@ export const journeyRoutes = fp(
       },
       async (request) => {
         const site = siteOf(app, request.params.site)
-        return { visitors: await app.trackway.store.realtime(site.id, Date.now(), filtersOf(request.query)) }
+        return { visitors: await app.trackway.answers.realtime({ site: site.id, filters: filtersOf(request.query), now: Date.now() }) }
       },
     )
   },

@@ -158,17 +158,17 @@ export const marketingRoutes = fp(
         const { from, to } = r.range
         return { from, to, ...(await compute(r)) }
       })
-    periodReport('revenue', revenueSchema, ({ site, range, filters, store }) => store.revenue(site.id, range, filters))
-    periodReport('csat', csatSchema, ({ site, range, filters, store }) => store.csat(site.id, range, filters))
-    periodReport('referrals', referralsSchema, ({ site, range, filters, store, query }) => store.referrals(site.id, range, filters, query.limit ?? 20), {
+    periodReport('revenue', revenueSchema, (r) => r.answers.revenue(r.reportQuery()))
+    periodReport('csat', csatSchema, (r) => r.answers.csat(r.reportQuery()))
+    periodReport('referrals', referralsSchema, (r) => r.answers.referrals({ ...r.reportQuery(), limit: r.query.limit ?? 20 }), {
       limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
     })
     periodReport(
       'experiments',
       experimentsSchema,
-      async ({ site, range, filters, store, query: q }) => {
-        const goal = q.goal ?? 'purchase'
-        return { experiment: q.experiment!, goal, ...(await store.experiment(site.id, range, q.experiment!, goal, filters)) }
+      async (r) => {
+        const q = r.reportQuery()
+        return { experiment: r.query.experiment!, goal: q.goal, ...(await r.answers.experiment({ ...q, experiment: r.query.experiment! })) }
       },
       { experiment: { type: 'string', minLength: 1, maxLength: 200 }, goal: goalParam },
       ['experiment'],
@@ -176,12 +176,12 @@ export const marketingRoutes = fp(
     periodReport(
       'retention',
       retentionSchema,
-      async ({ site, range, filters, store, query: q }) => {
-        const cohort = q.cohort ?? 'week'
-        const periods = bucketsOf(range, cohort, site.timezone)
+      async (r) => {
+        const cohort = r.query.cohort ?? 'week'
+        const q = r.reportQuery()
         const [cohorts, churnRate] = await Promise.all([
-          store.retention(site.id, periods, q.periods ?? 8, filters),
-          store.churnRate(site.id, range, previousRange(range, site.timezone), filters),
+          r.answers.retention({ ...q, periods: bucketsOf(r.range, cohort, r.site.timezone), maxPeriods: r.query.periods ?? 8 }),
+          r.answers.churnRate({ ...q, previous: previousRange(r.range, r.site.timezone) }),
         ])
         return { cohort, cohorts, churnRate }
       },
@@ -192,7 +192,7 @@ export const marketingRoutes = fp(
       app,
       'stats/acquisition',
       { response: acquisitionSchema, extra: { model: { type: 'string', enum: MODELS, default: 'last_non_direct' } } },
-      async ({ site, range, filters, store, query }) => store.acquisition(site.id, range, query.model ?? 'last_non_direct', filters),
+      async (r) => r.answers.acquisition({ ...r.reportQuery(), range: r.range, model: r.query.model ?? 'last_non_direct' }),
     )
     reportRoute<Query>(
       app,
@@ -209,7 +209,7 @@ export const marketingRoutes = fp(
       async (r) => {
         const q = r.query
         const lookback = parseWindow(q.lookback ?? '30d', 'lookback')
-        return r.store.attribution(r.site.id, r.range, q.model ?? 'last_non_direct', q.goal ?? 'purchase', lookback, q.by ?? 'channel', r.filters)
+        return r.answers.attribution({ ...r.reportQuery(), model: q.model ?? 'last_non_direct', lookbackMs: lookback, by: q.by ?? 'channel' })
       },
     )
   },

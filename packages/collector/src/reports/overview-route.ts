@@ -39,12 +39,12 @@ export const overviewRoute = fp(
         extra: { compare: { type: 'string', enum: ['previous'] }, goal: goalParam },
         response: { ...period, properties: { ...period.properties, previous: period } },
       },
-      async ({ site, query: q, filters, store, range }) => {
-        const goal = q.goal ?? 'purchase'
-        const current = { from: range.from, to: range.to, ...(await store.overview(site.id, range, filters, goal)) }
-        if (q.compare !== 'previous') return current
-        const prev = previousRange(range, site.timezone)
-        return { ...current, previous: { from: prev.from, to: prev.to, ...(await store.overview(site.id, prev, filters, goal)) } }
+      async (r) => {
+        const { range, answers } = r
+        const current = { from: range.from, to: range.to, ...(await answers.overview(r.reportQuery())) }
+        if (r.query.compare !== 'previous') return current
+        const prev = previousRange(range, r.site.timezone)
+        return { ...current, previous: { from: prev.from, to: prev.to, ...(await answers.overview(r.reportQuery(prev))) } }
       },
     )
   },

@@ -21,7 +21,7 @@ export const pathsRoute = fp(
           items: { type: 'object', properties: { pages: { type: 'array', items: { type: 'string' } }, sessions: { type: 'integer' } } },
         },
       },
-      async ({ site, query: q, filters, store, range }) => store.paths(site.id, range, q.depth ?? 4, q.limit ?? 20, filters),
+      async (r) => r.answers.paths({ ...r.reportQuery(), depth: r.query.depth ?? 4, limit: r.query.limit ?? 20 }),
     )
   },
   { name: 'trackway-paths' },

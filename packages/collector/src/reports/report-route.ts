@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponseSchema } from '@trackway/protocol'
-import type { Filters, Store } from '../store/types.js'
+import type { Filters } from '../core/filters.js'
+import type { DateRange, ReportQuery, TimeRange } from '../core/query.js'
+import type { ReportAnswers } from './answers.js'
 import type { SiteEntry } from '../sites/registry.js'
 import { siteOf, siteParams } from './site.js'
 import { reportRange } from './range.js'
@@ -11,9 +13,11 @@ export interface ReportRequest<Q extends CommonQuery> {
   site: SiteEntry
   query: Q
   filters: Filters
-  store: Store
+  answers: ReportAnswers
   /** `from`–`to` in the site's time zone, computed when first read (report-specific checks may come first). */
-  readonly range: ReturnType<typeof reportRange>
+  readonly range: DateRange
+  /** The ReportQuery of this request (over `range` unless another is given): site, range, filters, goal (default purchase). */
+  reportQuery(range?: TimeRange): ReportQuery
 }
 
 /**
@@ -40,16 +44,19 @@ export function reportRoute<Q extends CommonQuery>(
     async (request) => {
       const site = siteOf(app, request.params.site)
       const query = request.query as Q
-      let range: ReturnType<typeof reportRange> | undefined
-      return answer({
+      let range: DateRange | undefined
+      const filters = filtersOf(query)
+      const r: ReportRequest<Q> = {
         site,
         query,
-        filters: filtersOf(query),
-        store: app.trackway.store,
+        filters,
+        answers: app.trackway.answers,
         get range() {
           return (range ??= reportRange(query, site.timezone))
         },
-      })
+        reportQuery: (over = r.range) => ({ site: site.id, range: over, filters, goal: (query as { goal?: string }).goal ?? 'purchase' }),
+      }
+      return answer(r)
     },
   )
 }

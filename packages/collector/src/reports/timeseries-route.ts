@@ -41,11 +41,11 @@ export const timeseriesRoute = fp(
           items: { type: 'object', required: ['t', 'value'], properties: { t: { type: 'string' }, value: { type: ['number', 'null'] } } },
         },
       },
-      async ({ site, query: q, filters, store, range }) => {
-        const metric = q.metric ?? 'visitors'
-        const buckets = bucketsOf(range, q.interval ?? 'day', site.timezone)
-        const rows = await store.overviewBuckets(site.id, buckets, filters, q.goal ?? 'purchase')
-        return rows.map((r) => ({ t: r.label, value: r.overview[metric] }))
+      async (r) => {
+        const metric = r.query.metric ?? 'visitors'
+        const buckets = bucketsOf(r.range, r.query.interval ?? 'day', r.site.timezone)
+        const rows = await r.answers.overviewBuckets({ ...r.reportQuery(), buckets })
+        return rows.map((b) => ({ t: b.label, value: b.overview[metric] }))
       },
     )
   },

@@ -1,5 +1,5 @@
 import { normalizeOrigin, type SiteSeed } from '../config.js'
-import type { Site, Store } from '../store/types.js'
+import type { Catalog, Site } from '../store/catalog.js'
 import { hostsOf } from '../ingest/url-fields.js'
 
 export interface SiteEntry extends Site {
@@ -14,7 +14,7 @@ export interface SiteEntry extends Site {
 export class SiteRegistry {
   private readonly sites = new Map<string, SiteEntry>()
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Catalog) {}
 
   async load(seeds: readonly SiteSeed[]): Promise<void> {
     for (const s of await this.store.listSites()) this.cache(s)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CURRENCY_PATTERN, SITE_ID_PATTERN, errorResponseSchema } from '@trackway/protocol'
 import { InvalidBody } from '../errors.js'
-import type { Site } from '../store/types.js'
+import type { Site } from '../store/catalog.js'
 import { normalizeOrigin } from '../config.js'
 
 const siteSchema = {

@@ -51,7 +51,7 @@ export const spendRoutes = fp(
           if (err instanceof SpendError) throw new InvalidBody(err.message)
           throw err
         }
-        await app.trackway.store.upsertSpend(site.id, rows)
+        await app.trackway.store.catalog.upsertSpend(site.id, rows)
         return { stored: rows.length }
       },
     )

@@ -1,23 +1,17 @@
 import { ConfigError } from '../errors.js'
-import { DuckDBStore } from './duckdb/duckdb-store.js'
-import type { Store } from './types.js'
+import type { Store, StoreOptions } from './store.js'
 
-export interface StoreOptions {
-  /** Bring derived tables up to date when opening (default); `trackway rebuild` skips it. */
-  deriveOnInit?: boolean
-  /** Refresh derived tables in the background after appends (default); bulk loads turn it off. */
-  backgroundRefresh?: boolean
-  /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */
-  onDerive?: (e: DeriveEvent) => void
-}
+export type { StoreOptions } from './store.js'
 
-export type DeriveEvent = { phase: 'rebuilding'; events: number } | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }
-
-/** Opens the store a `--store` URL names. */
-export function openStore(url: string, options: StoreOptions = {}): Store {
+/**
+ * Opens the store a `--store` URL names; the adapter's module (and its engine) is loaded only
+ * when its scheme is asked for.
+ */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   if (url.startsWith('duckdb:')) {
     const path = url.slice('duckdb:'.length)
     if (!path) throw new ConfigError('--store duckdb: needs a file path, e.g. duckdb:./trackway-data/trackway.duckdb')
+    const { DuckDBStore } = await import('./duckdb/duckdb-store.js')
     return new DuckDBStore(path, options)
   }
   throw new ConfigError(`the ClickHouse store is not available in this version: ${url.replace(/\/\/[^@]*@/, '//***@')}`)

@@ -1,5 +1,5 @@
 import { ScalableBloom } from './bloom.js'
-import type { EventKey } from '../../store/types.js'
+import type { EventKey } from '../../store/event-log.js'
 
 /** What the filter knows of a key. */
 export type Seen = 'stored' | 'maybe' | 'new'

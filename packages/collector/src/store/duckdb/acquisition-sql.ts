@@ -25,9 +25,3 @@ touch AS (
 ),
 first_touch AS (SELECT pno, arg_min(channel, (start_t, first_id)) AS channel FROM touch GROUP BY pno)
 SELECT channel, count(*) AS customers FROM first_touch GROUP BY channel`
-
-/** Spend per channel over site-local dates [$from_date, $to_date]; rows without a channel are left out. */
-export const SPEND_BY_CHANNEL_SQL = `
-SELECT channel, sum(amount) AS amount FROM spend
-WHERE site = $site AND channel IS NOT NULL AND date >= $from_date AND date <= $to_date
-GROUP BY channel`

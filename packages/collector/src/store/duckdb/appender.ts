@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
-import type { EventRow } from '../types.js'
+import type { EventRow } from '../event-log.js'
 import { EVENT_COLUMNS } from './schema.js'
 
 type Append = (a: DuckDBAppender, v: unknown) => void

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
+import type { RefreshResult } from '../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 
 /**
@@ -147,15 +148,6 @@ const ORDERS_SQL = [
 
 const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
 
-export interface RefreshResult {
-  /** `rebuild`: everything was derived again; `refresh`: only the touched persons; `none`: up to date. */
-  kind: 'rebuild' | 'refresh' | 'none'
-  /** Events derived (non-bot events of the re-derived persons). */
-  events: number
-  /** Persons re-derived. */
-  persons: number
-  ms: number
-}
 
 const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
   Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)

@@ -1,11 +1,19 @@
-import type { DuckDBValue } from '@duckdb/node-api'
-import type { Bucket, DateRange, Filters, Overview, TimeRange } from '../types.js'
-import { ratio, REALTIME_WINDOW_MS } from '../../core/metrics.js'
-import { funnelRows, type FunnelRow, type FunnelStep } from '../../core/funnel.js'
+import type { Bucket, ReportQuery, TimeRange } from '../../core/query.js'
+import type { Filters } from '../../core/filters.js'
+import type { OverviewCounts } from '../../core/metrics.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
-import type { Journey, JourneySession } from '../../core/journey.js'
+import type { FunnelCounts, FunnelStep } from '../../core/funnel.js'
+import type { JourneyRow } from '../../core/journey.js'
 import type { PathRow } from '../../core/paths.js'
-import type { Session } from '../../core/derive.js'
+import type { SessionRow } from '../../core/derive.js'
+import type { CsatCounts, RevenueCounts } from '../../core/revenue.js'
+import type { ReferralCounts } from '../../core/referrals.js'
+import type { VariantCounts } from '../../core/experiments.js'
+import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
+import type { ChurnCounts, CohortCounts } from '../../core/retention.js'
+import { ACQUISITION_LOOKBACK_MS, type AcquisitionCounts } from '../../core/acquisition.js'
+import type { ReportQueries } from '../report-queries.js'
+import type { Params } from './handle.js'
 import { overviewBucketsSql, realtimeSql } from './overview-sql.js'
 import { JOURNEY_SQL, RESOLVE_PERSON_SQL } from './journey-sql.js'
 import { breakdownSql } from './breakdown-sql.js'
@@ -13,79 +21,58 @@ import { funnelSql } from './funnel-sql.js'
 import { pathsSql } from './paths-sql.js'
 import { csatSql, revenueSql } from './revenue-sql.js'
 import { referralsSql } from './referrals-sql.js'
-import type { ReferralReport } from '../../core/referrals.js'
 import { experimentCountsSql } from './experiments-sql.js'
 import { attributionSql } from './attribution-sql.js'
 import { churnSql, retentionSql } from './retention-sql.js'
-import { channelVisitorsSql, newCustomerChannelsSql, SPEND_BY_CHANNEL_SQL } from './acquisition-sql.js'
-import { ACQUISITION_LOOKBACK_MS, acquisitionRows, type AcquisitionRow } from '../../core/acquisition.js'
-import { cohortsOf, type Cohort, type CohortCounts } from '../../core/retention.js'
-import type { AttributionDimension, AttributionRow, Model } from '../../core/attribution.js'
-import { experimentStats, type ExperimentReport } from '../../core/experiments.js'
-import type { CsatReport, RevenueReport } from '../../core/revenue.js'
+import { channelVisitorsSql, newCustomerChannelsSql } from './acquisition-sql.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
 /** Runs one read query with named parameters. */
-export type Query = (sql: string, params?: Record<string, DuckDBValue>) => Promise<Record<string, unknown>[]>
+export type Query = (sql: string, params?: Params) => Promise<Record<string, unknown>[]>
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
-
-/** A derived session as the SQL computes it: core/derive.ts `Session` without its events. */
-export type SessionRow = Omit<Session, 'id' | 'events' | 'channel'> & {
-  channel: string
-  /** Id of the session's first event: with `person`, a stable session id. */
-  firstId: string
-  pageviews: number
-}
-
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string))
 
 const range = (r: TimeRange) => ({ from: BigInt(r.fromMs), to: BigInt(r.toMs) })
 
 /**
- * The report queries of the DuckDB adapter (SPEC §5–6): SQL in, metric shapes out. Each mirrors a
- * pure function of src/core (test/sessions-agreement.test.ts requires equal results).
+ * The report queries of the DuckDB adapter (SPEC §5–6): SQL over the derived tables in, counts
+ * out. Each mirrors a pure function of src/core (the contract suite requires equal results).
  */
-export class DuckDBReports {
+export class DuckDBReports implements ReportQueries {
   constructor(private readonly query: Query) {}
 
-  async overview(site: string, range: TimeRange, filters: Filters = {}, goal = 'purchase'): Promise<Overview> {
-    const [only] = await this.overviewBuckets(site, [{ label: '', ...range }], filters, goal)
-    return only!.overview
-  }
-
-  async overviewBuckets(site: string, buckets: readonly Bucket[], filters: Filters = {}, goal = 'purchase'): Promise<{ label: string; overview: Overview }[]> {
-    if (buckets.length === 0) return []
-    const sel = selection(site, filters)
-    const b = bucketing(buckets)
-    const g = goalOf('e', goal)
+  async overview(q: ReportQuery & { buckets: readonly Bucket[] }): Promise<{ label: string; counts: OverviewCounts }[]> {
+    if (q.buckets.length === 0) return []
+    const sel = selection(q.site, q.filters)
+    const b = bucketing(q.buckets)
+    const g = goalOf('e', q.goal)
     const rows = await this.query(overviewBucketsSql(sel, b, g), { ...sel.params, ...b.params, ...g.params })
     return rows.map((r) => {
       const n = (k: string) => num(r[k])
-      const sessions = n('sessions')
-      const cartConversion = ratio(n('carts_bought'), n('carts'))
       return {
         label: r.label as string,
-        overview: {
+        counts: {
           visitors: n('visitors'),
-          sessions,
+          sessions: n('sessions'),
           pageviews: n('pageviews'),
-          bounceRate: ratio(n('bounces'), sessions),
-          pagesPerSession: ratio(n('session_pageviews'), sessions),
-          avgSessionMs: ratio(n('length_sum'), sessions),
-          conversionRate: ratio(n('converted'), n('visitors')),
+          bounces: n('bounces'),
+          sessionPageviews: n('session_pageviews'),
+          lengthSum: n('length_sum'),
+          converted: n('converted'),
+          carts: n('carts'),
+          cartsBought: n('carts_bought'),
+          checkouts: n('checkouts'),
+          checkoutsBought: n('checkouts_bought'),
           orders: n('orders'),
           revenue: n('revenue'),
-          aov: ratio(n('revenue'), n('orders')),
-          cartAbandonmentRate: cartConversion === null ? null : 1 - cartConversion,
-          checkoutCompletionRate: ratio(n('checkouts_bought'), n('checkouts')),
           signups: n('signups'),
         },
       }
     })
   }
 
-  /** Every session of a site (SPEC §4), in start order: the derivation the reports build on. */
-  async sessionRows(site: string): Promise<SessionRow[]> {
+  async sessions(site: string): Promise<SessionRow[]> {
     const rows = await this.query(
       `SELECT p.person, s.first_id, s.start_t, s.end_t, s.pageviews, s.channel, s.source, s.medium, s.campaign,
          s.referrer_domain, s.entry_page, s.exit_page, s.device, s.browser, s.os, s.country
@@ -103,74 +90,61 @@ export class DuckDBReports {
       source: r.source as string,
       medium: r.medium as string,
       campaign: r.campaign as string,
-      referrerDomain: (r.referrer_domain as string | null) ?? null,
+      referrerDomain: str(r.referrer_domain),
       entryPage: r.entry_page as string,
-      exitPage: (r.exit_page as string | null) ?? null,
+      exitPage: str(r.exit_page),
       device: r.device as string,
-      browser: (r.browser as string | null) ?? null,
-      os: (r.os as string | null) ?? null,
-      country: (r.country as string | null) ?? null,
+      browser: str(r.browser),
+      os: str(r.os),
+      country: str(r.country),
     }))
   }
 
-  async breakdown(site: string, r: TimeRange, dimension: Dimension, filters: Filters = {}, goal = 'purchase', limit = 100): Promise<BreakdownRow[]> {
-    const sel = selection(site, filters)
-    const g = dimension === 'page' ? goalOf('e', goal) : { sql: '', params: { goal_key: goal } }
-    const rows = await this.query(breakdownSql(dimension, sel, g), { ...sel.params, ...g.params, ...range(r), limit: BigInt(limit) })
-    return rows.map((r) => ({
-      value: (r.value as string | null) ?? null,
-      visitors: num(r.visitors),
-      sessions: num(r.sessions),
-      conversions: num(r.conversions),
-      revenue: num(r.revenue),
-    }))
+  async breakdown(q: ReportQuery & { dimension: Dimension; limit: number }): Promise<BreakdownRow[]> {
+    const sel = selection(q.site, q.filters)
+    const g = q.dimension === 'page' ? goalOf('e', q.goal) : { sql: '', params: { goal_key: q.goal } }
+    const rows = await this.query(breakdownSql(q.dimension, sel, g), { ...sel.params, ...g.params, ...range(q.range), limit: BigInt(q.limit) })
+    return rows.map((r) => ({ value: str(r.value), visitors: num(r.visitors), sessions: num(r.sessions), conversions: num(r.conversions), revenue: num(r.revenue) }))
   }
 
-  async funnel(site: string, r: TimeRange, steps: readonly FunnelStep[], windowMs: number, filters: Filters = {}): Promise<FunnelRow[]> {
-    const sel = selection(site, filters)
-    const params: Record<string, DuckDBValue> = { ...sel.params, ...range(r), window: BigInt(windowMs) }
-    steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
-    const rows = await this.query(funnelSql(steps.length, sel), params)
-    return funnelRows(steps, rows.map((r) => num(r.persons)), rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))))
+  async funnel(q: ReportQuery & { steps: readonly FunnelStep[]; windowMs: number }): Promise<FunnelCounts> {
+    const sel = selection(q.site, q.filters)
+    const params: Params = { ...sel.params, ...range(q.range), window: BigInt(q.windowMs) }
+    q.steps.forEach((s, i) => Object.assign(params, { [`type_${i + 1}`]: s.type, [`name_${i + 1}`]: s.name, [`path_${i + 1}`]: s.path }))
+    const rows = await this.query(funnelSql(q.steps.length, sel), params)
+    return { reached: rows.map((r) => num(r.persons)), medians: rows.map((r) => (r.median_gap === null ? null : Number(r.median_gap))) }
   }
 
-  async paths(site: string, r: TimeRange, depth = 4, limit = 20, filters: Filters = {}): Promise<PathRow[]> {
-    const sel = selection(site, filters)
-    const params = { ...sel.params, ...range(r), depth: BigInt(depth), limit: BigInt(limit) }
+  async paths(q: ReportQuery & { depth: number; limit: number }): Promise<PathRow[]> {
+    const sel = selection(q.site, q.filters)
+    const params = { ...sel.params, ...range(q.range), depth: BigInt(q.depth), limit: BigInt(q.limit) }
     return (await this.query(pathsSql(sel), params)).map((r) => ({ pages: [...(r.pages as string[])], sessions: num(r.sessions) }))
   }
 
-  async revenue(site: string, r: TimeRange, filters: Filters = {}): Promise<RevenueReport> {
-    const sel = selection(site, filters)
-    const row = (await this.query(revenueSql(sel), { ...sel.params, ...range(r) }))[0]!
+  async revenue(q: ReportQuery): Promise<RevenueCounts> {
+    const sel = selection(q.site, q.filters)
+    const row = (await this.query(revenueSql(sel), { ...sel.params, ...range(q.range) }))[0]!
     const n = (k: string) => num(row[k])
-    const aov = ratio(n('revenue'), n('orders'))
-    const clv = ratio(n('lifetime_revenue'), n('customers'))
     return {
-      revenue: n('revenue'),
       orders: n('orders'),
+      revenue: n('revenue'),
       customers: n('customers'),
+      repeatCustomers: n('repeat_customers'),
       newCustomers: n('new_customers'),
-      aov,
-      purchaseFrequency: ratio(n('orders'), n('customers')),
-      repeatPurchaseRate: ratio(n('repeat_customers'), n('customers')),
-      revenuePerVisitor: ratio(n('revenue'), n('visitors')),
-      clv,
-      clvToAov: clv === null || aov === null ? null : ratio(clv, aov),
+      lifetimeRevenue: n('lifetime_revenue'),
+      visitors: n('visitors'),
     }
   }
 
-  async csat(site: string, r: TimeRange, filters: Filters = {}): Promise<CsatReport> {
-    const sel = selection(site, filters)
-    const row = (await this.query(csatSql(sel), { ...sel.params, ...range(r) }))[0]!
-    const share = ratio(num(row.satisfied), num(row.responses))
-    return { responses: num(row.responses), csat: share === null ? null : share * 100, avgScore: ratio(num(row.score_sum), num(row.responses)) }
+  async csat(q: ReportQuery): Promise<CsatCounts> {
+    const sel = selection(q.site, q.filters)
+    const row = (await this.query(csatSql(sel), { ...sel.params, ...range(q.range) }))[0]!
+    return { responses: num(row.responses), satisfied: num(row.satisfied), scoreSum: num(row.score_sum) }
   }
 
-  async referrals(site: string, r: TimeRange, filters: Filters = {}, limit = 20): Promise<ReferralReport> {
-    const sel = selection(site, filters)
-    const params = { ...sel.params, ...range(r) }
-    const t = (await this.query(referralsSql(sel), { ...params, limit: BigInt(limit) }))[0]!
+  async referrals(q: ReportQuery & { limit: number }): Promise<ReferralCounts> {
+    const sel = selection(q.site, q.filters)
+    const t = (await this.query(referralsSql(sel), { ...sel.params, ...range(q.range), limit: BigInt(q.limit) }))[0]!
     const n = (k: string) => num(t[k])
     const top = (t.top ?? []) as Record<string, unknown>[]
     return {
@@ -178,113 +152,90 @@ export class DuckDBReports {
       referrers: n('referrers'),
       referredVisitors: n('referred_visitors'),
       referredSignups: n('referred_signups'),
-      referralConversionRate: ratio(n('referred_signups'), n('referred_visitors')),
-      referralRate: ratio(n('inviting_customers'), n('customers')),
-      kFactor: ratio(n('referred_signups'), n('visitors')),
+      customers: n('customers'),
+      invitingCustomers: n('inviting_customers'),
+      visitors: n('visitors'),
       topReferrers: top.map((x) => ({ referralCode: x.code as string, invites: num(x.invites), signups: num(x.signups), revenue: num(x.revenue) })),
     }
   }
 
-  async experiment(site: string, r: TimeRange, experiment: string, goal = 'purchase', filters: Filters = {}): Promise<ExperimentReport> {
-    const sel = selection(site, filters)
-    const g = goalOf('e', goal)
-    const rows = await this.query(experimentCountsSql(sel, g), { ...sel.params, ...g.params, ...range(r), experiment })
-    return experimentStats(rows.map((x) => ({ variant: x.variant as string, exposed: num(x.exposed), converted: num(x.converted) })))
+  async experiment(q: ReportQuery & { experiment: string }): Promise<VariantCounts[]> {
+    const sel = selection(q.site, q.filters)
+    const g = goalOf('e', q.goal)
+    const rows = await this.query(experimentCountsSql(sel, g), { ...sel.params, ...g.params, ...range(q.range), experiment: q.experiment })
+    return rows.map((x) => ({ variant: x.variant as string, exposed: num(x.exposed), converted: num(x.converted) }))
   }
 
-  async attribution(site: string, r: TimeRange, model: Model, goal: string, lookbackMs: number, by: AttributionDimension, filters: Filters = {}): Promise<AttributionRow[]> {
-    const sel = selection(site, filters)
-    const g = goal === 'purchase' ? null : goalOf('e', goal)
-    const rows = await this.query(attributionSql(sel, g, model, by), { ...sel.params, ...(g?.params ?? {}), ...range(r), lookback: BigInt(lookbackMs) })
+  async attribution(q: ReportQuery & { model: Model; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]> {
+    const sel = selection(q.site, q.filters)
+    const g = q.goal === 'purchase' ? null : goalOf('e', q.goal)
+    const rows = await this.query(attributionSql(sel, g, q.model, q.by), { ...sel.params, ...(g?.params ?? {}), ...range(q.range), lookback: BigInt(q.lookbackMs) })
     return rows.map((x) => ({ value: x.value as string, conversions: Number(x.conversions), revenue: Number(x.revenue) }))
   }
 
-  async retention(site: string, periods: readonly Bucket[], maxPeriods: number, filters: Filters = {}): Promise<Cohort[]> {
-    if (periods.length === 0) return []
-    const sel = selection(site, filters)
-    const b = bucketing(periods)
+  async retention(q: ReportQuery & { periods: readonly Bucket[]; maxPeriods: number }): Promise<CohortCounts> {
     const counts: CohortCounts = new Map()
-    for (const x of await this.query(retentionSql(sel, b), { ...sel.params, ...b.params, periods: BigInt(maxPeriods) })) {
+    if (q.periods.length === 0) return counts
+    const sel = selection(q.site, q.filters)
+    const b = bucketing(q.periods)
+    for (const x of await this.query(retentionSql(sel, b), { ...sel.params, ...b.params, periods: BigInt(q.maxPeriods) })) {
       const c = num(x.c)
       ;(counts.get(c) ?? counts.set(c, new Map()).get(c)!).set(num(x.k), num(x.persons))
     }
-    return cohortsOf(periods, counts, maxPeriods)
+    return counts
   }
 
-  async churnRate(site: string, r: TimeRange, previous: TimeRange, filters: Filters = {}): Promise<number | null> {
-    const sel = selection(site, filters)
-    const params = { ...sel.params, ...range(r), prev_from: BigInt(previous.fromMs), prev_to: BigInt(previous.toMs) }
+  async churn(q: ReportQuery & { previous: TimeRange }): Promise<ChurnCounts> {
+    const sel = selection(q.site, q.filters)
+    const params = { ...sel.params, ...range(q.range), prev_from: BigInt(q.previous.fromMs), prev_to: BigInt(q.previous.toMs) }
     const x = (await this.query(churnSql(sel), params))[0]!
-    return ratio(num(x.churned), num(x.previous))
+    return { previous: num(x.previous), churned: num(x.churned) }
   }
 
-  async acquisition(site: string, r: DateRange, model: Model, filters: Filters = {}): Promise<AcquisitionRow[]> {
-    const sel = selection(site, filters)
-    const params = { ...sel.params, ...range(r) }
+  async acquisition(q: ReportQuery): Promise<AcquisitionCounts> {
+    const sel = selection(q.site, q.filters)
+    const params = { ...sel.params, ...range(q.range) }
     const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
-    const [visitors, newCustomers, attributed, spend] = await Promise.all([
+    const [visitors, newCustomers] = await Promise.all([
       this.query(channelVisitorsSql(sel), params),
       this.query(newCustomerChannelsSql(sel), { ...params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
-      this.attribution(site, r, model, 'purchase', ACQUISITION_LOOKBACK_MS, 'channel', filters),
-      this.query(SPEND_BY_CHANNEL_SQL, { site, from_date: r.from, to_date: r.to }),
     ])
-    return acquisitionRows({
-      visitors: byChannel(visitors, 'visitors'),
-      newCustomers: byChannel(newCustomers, 'customers'),
-      attributed,
-      spend: byChannel(spend, 'amount'),
-    })
+    return { visitors: byChannel(visitors, 'visitors'), newCustomers: byChannel(newCustomers, 'customers') }
   }
 
-  async realtime(site: string, now: number, filters: Filters = {}): Promise<number> {
-    const sel = selection(site, filters)
-    return num((await this.query(realtimeSql(sel), { ...sel.params, since: BigInt(now - REALTIME_WINDOW_MS) }))[0]?.visitors)
+  async realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number> {
+    const sel = selection(q.site, q.filters)
+    return num((await this.query(realtimeSql(sel), { ...sel.params, since: BigInt(q.sinceMs) }))[0]?.visitors)
   }
 
   async resolvePerson(site: string, id: string): Promise<string | null> {
-    return ((await this.query(RESOLVE_PERSON_SQL, { site, id }))[0]?.person as string | null | undefined) ?? null
+    return str((await this.query(RESOLVE_PERSON_SQL, { site, id }))[0]?.person)
   }
 
-  async journey(site: string, person: string): Promise<Journey> {
-    const sessions: JourneySession[] = []
-    let current = null as { no: number; s: JourneySession } | null
-    for (const r of await this.query(JOURNEY_SQL, { site, person })) {
-      const no = num(r.sid)
-      if (current?.no !== no) {
-        current = {
-          no,
-          s: {
-            start: num(r.start_t),
-            end: num(r.end_t),
-            channel: r.channel as string,
-            source: r.source as string,
-            medium: r.medium as string,
-            campaign: r.campaign as string,
-            entryPage: r.entry_page as string,
-            exitPage: (r.exit_page as string | null) ?? null,
-            device: r.device as string,
-            pages: [],
-            conversions: [],
-            events: [],
-          },
-        }
-        sessions.push(current.s)
-      }
-      const e = {
+  async journey(site: string, person: string): Promise<JourneyRow[]> {
+    return (await this.query(JOURNEY_SQL, { site, person })).map((r) => ({
+      session: num(r.sid),
+      sessionInfo: {
+        start: num(r.start_t),
+        end: num(r.end_t),
+        channel: r.channel as string,
+        source: r.source as string,
+        medium: r.medium as string,
+        campaign: r.campaign as string,
+        entryPage: r.entry_page as string,
+        exitPage: str(r.exit_page),
+        device: r.device as string,
+      },
+      event: {
         id: r.id as string,
         type: r.type as string,
         t: num(r.t),
         path: r.path as string,
-        name: (r.name as string | null) ?? null,
-        orderId: (r.order_id as string | null) ?? null,
+        name: str(r.name),
+        orderId: str(r.order_id),
         revenue: r.revenue === null || r.revenue === undefined ? null : Number(r.revenue),
-      }
-      current.s.events.push(e)
-      if (e.type === 'pageview') current.s.pages.push(e.path)
-      if ((e.type === 'purchase' && r.first_purchase) || e.type === 'signup') {
-        current.s.conversions.push({ type: e.type as 'purchase' | 'signup', t: e.t, orderId: e.orderId, revenue: e.revenue })
-      }
-    }
-    return { personId: person, sessions }
+      },
+      firstPurchase: Boolean(r.first_purchase),
+    }))
   }
 }

@@ -1,4 +1,4 @@
-import type { EventRow } from '../types.js'
+import type { EventRow } from '../event-log.js'
 
 type Kind = 'varchar' | 'bigint' | 'double' | 'integer' | 'boolean'
 

@@ -1,9 +1,7 @@
-import type { DuckDBValue } from '@duckdb/node-api'
 import { listValue } from '@duckdb/node-api'
 import { SESSION_FILTERS, type Filters } from '../../core/filters.js'
-import type { Bucket } from '../types.js'
-
-export type Params = Record<string, DuckDBValue>
+import type { Bucket } from '../../core/query.js'
+import type { Params } from './handle.js'
 
 /** SQL text and the named parameters it binds (exactly those: DuckDB rejects unused ones). */
 export interface Fragment {

@@ -1,0 +1,23 @@
+/** What a derivation did: `rebuild` derived everything again, `refresh` only the persons new events touched. */
+export interface RefreshResult {
+  kind: 'rebuild' | 'refresh' | 'none'
+  /** Events derived (non-bot events of the re-derived persons). */
+  events: number
+  /** Persons re-derived. */
+  persons: number
+  ms: number
+}
+
+/**
+ * Persons, sessions and orders derived from the event log (SPEC §4) into tables that are only a
+ * cache of it. Stores keep them current by themselves; these calls are for operators and tests.
+ */
+export interface Derivation {
+  /** Brings the derived tables up to date with the log now; null when they were. */
+  refresh(): Promise<RefreshResult | null>
+  /** Derives everything again from the whole log (`trackway rebuild`). */
+  rebuild(): Promise<RefreshResult>
+}
+
+/** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */
+export type DeriveEvent = { phase: 'rebuilding'; events: number } | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }

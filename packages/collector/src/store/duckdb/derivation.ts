@@ -1,0 +1,98 @@
+import type { Derivation, RefreshResult } from '../derivation.js'
+import type { StoreOptions } from '../store.js'
+import type { DuckDBHandle } from './handle.js'
+import { refreshDerived } from './materialize.js'
+
+/**
+ * The background refresh of the derived tables runs when appends pause for REFRESH_QUIET_MS (or
+ * twice the last refresh's duration, if longer), and at the latest REFRESH_MAX_LAG_MS after the
+ * first append it has not covered: under sustained ingest it stays out of the way of the writer.
+ */
+const REFRESH_QUIET_MS = 1000
+const REFRESH_MAX_LAG_MS = 10_000
+
+/**
+ * Keeps the derived tables (materialize.ts) up to date with the log on the `derived`
+ * connection: in the background when appends pause (see REFRESH_QUIET_MS), and before every
+ * report that would otherwise miss committed events (`current()`) — a report always sees every
+ * event acknowledged before it was asked for.
+ */
+export class DuckDBDerivation implements Derivation {
+  /** Appends committed so far, and how many of them the derived tables include. */
+  private appends = 0
+  private derivedAppends = -1
+  /** Refreshes run one at a time, in call order. */
+  private chain: Promise<unknown> = Promise.resolve()
+  private refreshTimer: NodeJS.Timeout | null = null
+  /** When the first append not yet covered by a scheduled refresh happened. */
+  private pendingSince = 0
+  private lastRefreshMs = 0
+  private closed = false
+
+  constructor(
+    private readonly db: DuckDBHandle,
+    private readonly options: StoreOptions = {},
+  ) {}
+
+  refresh(): Promise<RefreshResult | null> {
+    return this.derive(false)
+  }
+
+  rebuild(): Promise<RefreshResult> {
+    return this.derive(true) as Promise<RefreshResult>
+  }
+
+  /** Resolves once the derived tables include every append committed before the call. */
+  async current(): Promise<void> {
+    await this.derive(false)
+  }
+
+  /** Told after each committed append: the tables are behind until the next refresh. */
+  noteAppend(): void {
+    this.appends++
+    this.scheduleRefresh()
+  }
+
+  /** Stops scheduling refreshes and waits for the running one. */
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    this.refreshTimer = null
+    await this.chain
+  }
+
+  /**
+   * Brings the derived tables up to date (everything with `full`); null when they already were.
+   * Calls queue behind each other; a queued call finding the tables current returns at once.
+   */
+  private derive(full: boolean): Promise<RefreshResult | null> {
+    const run = async () => {
+      const appends = this.appends
+      if (!full && this.derivedAppends === appends) return null
+      const result = await refreshDerived(this.db.derived, full, (events) => this.options.onDerive?.({ phase: 'rebuilding', events }))
+      this.derivedAppends = appends
+      this.lastRefreshMs = result.ms
+      if (result.kind !== 'none' && (result.kind === 'rebuild' || result.ms > 1000)) {
+        this.options.onDerive?.({ phase: 'done', kind: result.kind, events: result.events, persons: result.persons, ms: Math.round(result.ms) })
+      }
+      return result
+    }
+    const p = this.chain.then(run, run)
+    this.chain = p.catch(() => undefined)
+    return p
+  }
+
+  private scheduleRefresh(): void {
+    if (this.closed || this.options.backgroundRefresh === false) return
+    const now = Date.now()
+    if (this.refreshTimer) clearTimeout(this.refreshTimer)
+    else this.pendingSince = now
+    const due = Math.min(now + Math.max(REFRESH_QUIET_MS, 2 * this.lastRefreshMs), this.pendingSince + REFRESH_MAX_LAG_MS)
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null
+      // A failure here surfaces on the next report, which retries the refresh.
+      this.derive(false).catch(() => undefined)
+    }, Math.max(0, due - now))
+    this.refreshTimer.unref()
+  }
+}

@@ -1,0 +1,28 @@
+import type { Catalog } from './catalog.js'
+import type { DeriveEvent, Derivation } from './derivation.js'
+import type { EventLog } from './event-log.js'
+import type { ReportQueries } from './report-queries.js'
+
+/**
+ * A store, by concern: the event log (the truth), the catalog (sites, settings, spend), the report
+ * queries (counts over derived persons and sessions) and the derivation that keeps those current.
+ * An adapter (store/duckdb, store/clickhouse) implements all four; SQL dialects stay inside it.
+ */
+export interface Store {
+  readonly log: EventLog
+  readonly catalog: Catalog
+  readonly reports: ReportQueries
+  readonly derivation: Derivation
+  /** Creates or migrates tables; idempotent. */
+  init(): Promise<void>
+  /** Flushes and closes; no call may follow. */
+  close(): Promise<void>
+}
+
+export interface StoreOptions {
+  /** Bring derived tables up to date when opening (default); `trackway rebuild` skips it. */
+  deriveOnInit?: boolean
+  /** Refresh derived tables in the background after appends (default); bulk loads turn it off. */
+  backgroundRefresh?: boolean
+  onDerive?: (e: DeriveEvent) => void
+}
