@@ -1,7 +1,7 @@
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
 import type { DuckDBHandle } from './handle.js'
-import { refreshDerived } from './materialize.js'
+import { refreshDerived } from './derive/materialize.js'
 
 /**
  * The background refresh of the derived tables runs when appends pause for REFRESH_QUIET_MS (or

@@ -1,6 +1,6 @@
-import type { AttributionDimension, Model } from '../../core/attribution.js'
-import { HALF_LIFE_MS } from '../../core/attribution.js'
-import type { Fragment } from './selection.js'
+import type { AttributionDimension, Model } from '../../../core/attribution.js'
+import { HALF_LIFE_MS } from '../../../core/attribution.js'
+import type { Fragment } from '../selection.js'
 
 /** Each model's weight of touchpoint i of n (1-based, in time order) as SQL over `ranked`. */
 const WEIGHT: Record<Model, string> = {

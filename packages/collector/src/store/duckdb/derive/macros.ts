@@ -1,4 +1,4 @@
-import { SEARCH_ENGINES, SOCIAL_NETWORKS } from '../../core/channels.js'
+import { SEARCH_ENGINES, SOCIAL_NETWORKS } from '../../../core/channels.js'
 
 const list = (xs: readonly string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`
 const labels = (xs: readonly string[]) => xs.filter((x) => !x.includes('.'))

@@ -1,4 +1,4 @@
-import type { Fragment } from './selection.js'
+import type { Fragment } from '../selection.js'
 
 /** Shared CTEs of the referral queries (core/referrals.ts `computeReferrals`). */
 const common = (sel: Fragment) => `

@@ -1,4 +1,4 @@
-import type { Bucketing, Fragment } from './selection.js'
+import type { Bucketing, Fragment } from '../selection.js'
 
 /**
  * The overview of SPEC §5–6 per bucket, over the derived tables: one row of raw counts per

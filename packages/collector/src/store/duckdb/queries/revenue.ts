@@ -1,4 +1,4 @@
-import type { Fragment } from './selection.js'
+import type { Fragment } from '../selection.js'
 
 /**
  * core/revenue.ts `computeRevenue` over the derived tables: orders (each once, at its earliest

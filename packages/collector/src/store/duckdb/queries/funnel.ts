@@ -1,4 +1,4 @@
-import type { Fragment } from './selection.js'
+import type { Fragment } from '../selection.js'
 
 const matches = (k: number) =>
   `e.type = $type_${k} AND ($name_${k}::VARCHAR IS NULL OR e.name = $name_${k}) AND ($path_${k}::VARCHAR IS NULL OR e.path = $path_${k})`

@@ -1,4 +1,4 @@
-import type { Fragment } from './selection.js'
+import type { Fragment } from '../selection.js'
 
 /**
  * core/experiments.ts `experimentCounts` over the derived tables: per variant, the persons whose

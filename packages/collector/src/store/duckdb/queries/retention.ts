@@ -1,4 +1,4 @@
-import type { Bucketing, Fragment } from './selection.js'
+import type { Bucketing, Fragment } from '../selection.js'
 
 /**
  * core/retention.ts `retentionCounts` over the derived tables: per cohort index c (the period of a

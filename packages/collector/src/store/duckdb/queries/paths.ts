@@ -1,4 +1,4 @@
-import type { Fragment } from './selection.js'
+import type { Fragment } from '../selection.js'
 
 /**
  * core/paths.ts over the derived tables: the first $depth pageview paths of each selected session

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { RefreshResult } from '../derivation.js'
+import type { RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 
 /**

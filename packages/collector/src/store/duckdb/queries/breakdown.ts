@@ -1,5 +1,5 @@
-import { SESSION_DIMENSIONS, type Dimension } from '../../core/breakdown.js'
-import type { Fragment } from './selection.js'
+import { SESSION_DIMENSIONS, type Dimension } from '../../../core/breakdown.js'
+import type { Fragment } from '../selection.js'
 
 /** Column of each session dimension in `tw_sessions` (names are code, never request text). */
 const COLUMN: Record<(typeof SESSION_DIMENSIONS)[number], string> = {

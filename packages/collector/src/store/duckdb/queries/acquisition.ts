@@ -1,5 +1,5 @@
-import type { Fragment } from './selection.js'
-import { touchpointsOf } from './attribution-sql.js'
+import type { Fragment } from '../selection.js'
+import { touchpointsOf } from './attribution.js'
 
 /** Persons with a session of each channel started in range, of the selected sessions. */
 export const channelVisitorsSql = (sel: Fragment) => `
