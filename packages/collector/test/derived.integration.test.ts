@@ -11,11 +11,9 @@ import type { EventRow } from '../src/store/event-log.js'
 import { readStore, reportQuery, tempDir } from './fixtures/helpers.js'
 import { BIN, startCollector } from './fixtures/process.js'
 import { demoRows } from './fixtures/demo-rows.js'
-import { row } from './fixtures/rows.js'
+import { twoDevices } from './contract/derivation.js'
 
 const run = promisify(execFile)
-const H = 3_600_000
-const T0 = Date.UTC(2026, 2, 2, 9)
 
 /** Sessions as the pure derivation sees them, in the shape of the store's sessions(). */
 const pureSessions = (events: EventRow[]) =>
@@ -24,27 +22,7 @@ const sqlSessions = async (store: DuckDBStore, site: string) =>
   (await store.reports.sessions(site)).map((s) => ({ person: s.person, firstId: s.firstId, start: s.start, channel: s.channel, pageviews: s.pageviews }))
 const sorted = <T extends { start: number; firstId: string }>(xs: T[]) => [...xs].sort((a, b) => a.start - b.start || (a.firstId < b.firstId ? -1 : 1))
 
-/** Two browsers of one customer: anonymous visits first, the signup on the second device comes later. */
-function twoDevices(): { early: EventRow[]; late: EventRow[] } {
-  const early = [
-    row({ site: 'd', anonymousId: 'phone', t: T0, path: '/', referrerDomain: 'www.google.co.uk' }),
-    row({ site: 'd', anonymousId: 'phone', t: T0 + 60_000, path: '/p/1', type: 'cart_add' }),
-    row({ site: 'd', anonymousId: 'laptop', t: T0 + 2 * H, path: '/', utmSource: 'news', utmMedium: 'email' }),
-    row({ site: 'd', anonymousId: 'laptop', t: T0 + 2 * H + 60_000, type: 'purchase', orderId: 'o-1', revenue: 40 }),
-  ]
-  const late = [
-    // the phone's offline queue: older than what is derived already
-    row({ site: 'd', anonymousId: 'phone', t: T0 - 10 * 60_000, path: '/landing' }),
-    // the signup links the phone, and so its earlier anonymous visit, to the account
-    row({ site: 'd', anonymousId: 'phone', t: T0 + 3 * H, type: 'signup', userId: 'u-7' }),
-    row({ site: 'd', anonymousId: 'laptop', t: T0 + 3 * H, type: 'identify', userId: 'u-7' }),
-    // the same order reported again, later, by the other device: still one order
-    row({ site: 'd', anonymousId: 'phone', t: T0 + 3 * H + 1, type: 'purchase', orderId: 'o-1', revenue: 40 }),
-  ]
-  return { early, late }
-}
-
-describe('derived tables (persons, sessions, orders) kept from the event log', () => {
+describe('DuckDB derived tables (persons, sessions, orders) kept from the event log', () => {
   let dir: string
   let cleanup: () => Promise<void>
   let path: string
@@ -53,22 +31,6 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     path = join(dir, 'derived.duckdb')
   })
   afterEach(async () => cleanup())
-
-  it('re-derives the persons new events touch: a late signup merges earlier anonymous history', async () => {
-    const { early, late } = twoDevices()
-    const store = new DuckDBStore(path)
-    await store.init()
-    await store.log.append(early)
-    expect((await new ReportAnswers(store).overview(reportQuery('d'))).visitors).toBe(2)
-    await store.log.append(late)
-    const o = await new ReportAnswers(store).overview(reportQuery('d'))
-    expect(o.visitors).toBe(1)
-    expect(o.orders).toBe(1)
-    expect(o.revenue).toBe(40)
-    expect(sorted(await sqlSessions(store, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
-    expect((await store.reports.sessions('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
-    await store.close()
-  })
 
   it('catches up at start with events committed but not yet derived (e.g. before a crash)', async () => {
     const { early, late } = twoDevices()
@@ -116,20 +78,6 @@ describe('derived tables (persons, sessions, orders) kept from the event log', (
     expect(await new ReportAnswers(reopened).overview(reportQuery('d'))).toEqual(before)
     expect(sorted(await sqlSessions(reopened, 'd'))).toEqual(sorted(pureSessions(events)))
     await reopened.close()
-  })
-
-  it('keeps sites apart: the same user id on two sites is two persons', async () => {
-    const store = new DuckDBStore(path)
-    await store.init()
-    await store.log.append([
-      row({ site: 'a', anonymousId: 'x', userId: 'same', type: 'identify', t: T0 }),
-      row({ site: 'b', anonymousId: 'y', userId: 'same', type: 'identify', t: T0 }),
-      row({ site: 'b', anonymousId: 'y', t: T0 + 1 }),
-    ])
-    expect((await new ReportAnswers(store).overview(reportQuery('a'))).sessions).toBe(1)
-    expect((await new ReportAnswers(store).journey('b', 'same'))!.sessions[0]!.events).toHaveLength(2)
-    expect((await new ReportAnswers(store).journey('a', 'same'))!.sessions[0]!.events).toHaveLength(1)
-    await store.close()
   })
 })
 

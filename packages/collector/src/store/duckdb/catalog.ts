@@ -1,4 +1,4 @@
-import { listValue, type DuckDBValue } from '@duckdb/node-api'
+import { LIST, listValue, VARCHAR, type DuckDBValue } from '@duckdb/node-api'
 import type { SpendRow } from '../../core/query.js'
 import type { Catalog, Site } from '../catalog.js'
 import type { DuckDBHandle } from './handle.js'
@@ -24,6 +24,8 @@ export class DuckDBCatalog implements Catalog {
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, origins = excluded.origins,
          timezone = excluded.timezone, currency = excluded.currency`,
       { ...site, origins: listValue(site.origins) } as Record<string, DuckDBValue>,
+      // typed: an empty list has no item type of its own
+      { origins: LIST(VARCHAR) },
     )
   }
 

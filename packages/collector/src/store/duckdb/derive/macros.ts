@@ -13,7 +13,7 @@ const network = (name: string, xs: readonly string[]) =>
 
 /**
  * SQL macros of SPEC §4's channel rules; core/channels.ts is the reference and
- * test/sessions-agreement.test.ts requires both to agree.
+ * the store contract suite (test/contract) requires both to agree.
  */
 export const MACROS = [
   network('tw_search', SEARCH_ENGINES),

@@ -15,7 +15,7 @@ Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
  * of the session's first event. That first event's parameters are the ones of the previous
  * campaign pageview of the segment (each either continued or started the current session), or
  * else of the segment's first event — so plain window functions suffice. core/sessions.ts is the
- * reference; test/sessions-agreement.test.ts requires both to agree.
+ * reference; the store contract suite (test/contract) requires both to agree.
  */
 /** The event columns the derivation reads (the wide url/props/items strings stay in the log). */
 const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',

@@ -3,7 +3,7 @@ import type { Bucketing, Fragment } from '../selection.js'
 /**
  * The overview of SPEC §5–6 per bucket, over the derived tables: one row of raw counts per
  * bucket (the overview is the one-bucket case). core/metrics.ts is the reference
- * (test/sessions-agreement.test.ts). A session belongs to the bucket of its first event; an order
+ * (the store contract suite, test/contract). A session belongs to the bucket of its first event; an order
  * to the bucket of its earliest purchase event; visitors, pageviews, conversions and signups
  * count the events in the bucket.
  */
