@@ -32,9 +32,23 @@ export default [
       name: 'collector',
       root: './packages/collector',
       include: ['test/**/*.test.ts'],
-      exclude: ['test/**/*.e2e.test.ts'],
+      exclude: ['test/**/*.e2e.test.ts', 'test/**/*.clickhouse.test.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
+    },
+  },
+  {
+    // Real ClickHouse 18.16 servers (one, and the 2-shard example), started for the run by the
+    // global setup; their files run one at a time, the servers share 2 cores.
+    resolve: { alias },
+    test: {
+      name: 'clickhouse',
+      root: './packages/collector',
+      include: ['test/**/*.clickhouse.test.ts'],
+      globalSetup: ['test/fixtures/clickhouse-servers.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
     },
   },
   {

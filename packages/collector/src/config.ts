@@ -103,8 +103,9 @@ function int(name: string, value: string | undefined, min: number, max: number):
 /** Validates a whole config; returns it frozen. */
 export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   const c: Config = { ...defaultConfig, ...partial, sites: [...(partial.sites ?? defaultConfig.sites)] }
-  if (!/^(duckdb:|clickhouse:\/\/)/.test(c.store)) {
-    throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${c.store}"`)
+  // the URL itself is checked by the adapter when the store opens (open-store.ts)
+  if (!/^(duckdb:|clickhouses?:\/\/)/.test(c.store)) {
+    throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${c.store.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}"`)
   }
   if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
   int('--port', String(c.port), 0, 65535)

@@ -2,6 +2,9 @@ import type { TimeRange } from './query.js'
 import type { Derived } from './derive.js'
 import { hasFilters, sessionMatches, type Filters } from './filters.js'
 
+/** The longest page sequence stats/paths reports (its `depth` maximum); stores keep this many first pages per session. */
+export const MAX_PATH_DEPTH = 10
+
 export interface PathRow {
   /** The session's first `depth` pageview paths, in order. */
   pages: string[]

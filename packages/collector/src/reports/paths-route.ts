@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { MAX_PATH_DEPTH } from '../core/paths.js'
 import type { CommonQuery } from './params.js'
 import { reportRoute } from './report-route.js'
 
@@ -13,7 +14,7 @@ export const pathsRoute = fp(
       'stats/paths',
       {
         extra: {
-          depth: { type: 'integer', minimum: 1, maximum: 10, default: 4 },
+          depth: { type: 'integer', minimum: 1, maximum: MAX_PATH_DEPTH, default: 4 },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
         },
         response: {

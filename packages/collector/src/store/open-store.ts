@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js'
 import type { Store, StoreOptions } from './store.js'
+import { redact } from './clickhouse/url.js'
 
 export type { StoreOptions } from './store.js'
 
@@ -14,5 +15,9 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     const { DuckDBStore } = await import('./duckdb/duckdb-store.js')
     return new DuckDBStore(path, options)
   }
-  throw new ConfigError(`the ClickHouse store is not available in this version: ${url.replace(/\/\/[^@]*@/, '//***@')}`)
+  if (url.startsWith('clickhouse://') || url.startsWith('clickhouses://')) {
+    const [{ ClickHouseStore }, { parseClickHouseUrl }] = await Promise.all([import('./clickhouse/clickhouse-store.js'), import('./clickhouse/url.js')])
+    return ClickHouseStore.connect(parseClickHouseUrl(url), options)
+  }
+  throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redact(url)}"`)
 }

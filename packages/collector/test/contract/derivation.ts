@@ -40,54 +40,56 @@ export function twoDevices(site = 'd'): { early: EventRow[]; late: EventRow[] } 
 
 /** Persons and sessions derived from the log as it grows (SPEC §4), and derived again whole. */
 export function derivationContract(open: OpenStore): void {
-  let opened: OpenedStore
-  let store: Store
-  let answers: ReportAnswers
-  beforeEach(async () => {
-    opened = await open()
-    store = opened.store
-    answers = new ReportAnswers(store)
-  })
-  afterEach(async () => opened.close())
-
-  describe('derivation', () => {
-    it('re-derives the persons new events touch: a late signup merges earlier anonymous history', async () => {
-      const { early, late } = twoDevices()
-      await store.log.append(early)
-      expect((await answers.overview(reportQuery('d'))).visitors).toBe(2)
-      await store.log.append(late)
-      const o = await answers.overview(reportQuery('d'))
-      expect(o.visitors).toBe(1)
-      expect(o.orders).toBe(1)
-      expect(o.revenue).toBe(40)
-      expect(sorted(await storeSessions(store, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
-      expect((await store.reports.sessions('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
+  describe('derivation of persons and sessions from the log', () => {
+    let opened: OpenedStore
+    let store: Store
+    let answers: ReportAnswers
+    beforeEach(async () => {
+      opened = await open()
+      store = opened.store
+      answers = new ReportAnswers(store)
     })
+    afterEach(async () => opened.close())
 
-    it('keeps sites apart: the same user id on two sites is two persons', async () => {
-      await store.log.append([
-        row({ site: 'a', anonymousId: 'x', userId: 'same', type: 'identify', t: T0 }),
-        row({ site: 'b', anonymousId: 'y', userId: 'same', type: 'identify', t: T0 }),
-        row({ site: 'b', anonymousId: 'y', t: T0 + 1 }),
-      ])
-      expect((await answers.overview(reportQuery('a'))).sessions).toBe(1)
-      expect((await answers.journey('b', 'same'))!.sessions[0]!.events).toHaveLength(2)
-      expect((await answers.journey('a', 'same'))!.sessions[0]!.events).toHaveLength(1)
-    })
+    describe('derivation', () => {
+      it('re-derives the persons new events touch: a late signup merges earlier anonymous history', async () => {
+        const { early, late } = twoDevices()
+        await store.log.append(early)
+        expect((await answers.overview(reportQuery('d'))).visitors).toBe(2)
+        await store.log.append(late)
+        const o = await answers.overview(reportQuery('d'))
+        expect(o.visitors).toBe(1)
+        expect(o.orders).toBe(1)
+        expect(o.revenue).toBe(40)
+        expect(sorted(await storeSessions(store, 'd'))).toEqual(sorted(pureSessions([...early, ...late])))
+        expect((await store.reports.sessions('d')).map((s) => s.person)).toEqual(['u-7', 'u-7', 'u-7'])
+      })
 
-    it('derives the same tables whole as it kept incrementally (rebuild)', async () => {
-      const events = demoRows('d', 60, 4)
-      const half = Math.floor(events.length / 2)
-      await store.log.append(events.slice(0, half))
-      await answers.overview(reportQuery('d'))
-      await store.log.append(events.slice(half))
-      const before = await answers.overview(reportQuery('d'))
-      const r = await store.derivation.rebuild()
-      expect(r.kind).toBe('rebuild')
-      expect(r.events).toBe(events.filter((e) => !e.isBot).length)
-      expect(r.persons).toBe(new Set(derive(events).sessions.map((s) => s.person)).size)
-      expect(await answers.overview(reportQuery('d'))).toEqual(before)
-      expect(sorted(await storeSessions(store, 'd'))).toEqual(sorted(pureSessions(events)))
+      it('keeps sites apart: the same user id on two sites is two persons', async () => {
+        await store.log.append([
+          row({ site: 'a', anonymousId: 'x', userId: 'same', type: 'identify', t: T0 }),
+          row({ site: 'b', anonymousId: 'y', userId: 'same', type: 'identify', t: T0 }),
+          row({ site: 'b', anonymousId: 'y', t: T0 + 1 }),
+        ])
+        expect((await answers.overview(reportQuery('a'))).sessions).toBe(1)
+        expect((await answers.journey('b', 'same'))!.sessions[0]!.events).toHaveLength(2)
+        expect((await answers.journey('a', 'same'))!.sessions[0]!.events).toHaveLength(1)
+      })
+
+      it('derives the same tables whole as it kept incrementally (rebuild)', async () => {
+        const events = demoRows('d', 60, 4)
+        const half = Math.floor(events.length / 2)
+        await store.log.append(events.slice(0, half))
+        await answers.overview(reportQuery('d'))
+        await store.log.append(events.slice(half))
+        const before = await answers.overview(reportQuery('d'))
+        const r = await store.derivation.rebuild()
+        expect(r.kind).toBe('rebuild')
+        expect(r.events).toBe(events.filter((e) => !e.isBot).length)
+        expect(r.persons).toBe(new Set(derive(events).sessions.map((s) => s.person)).size)
+        expect(await answers.overview(reportQuery('d'))).toEqual(before)
+        expect(sorted(await storeSessions(store, 'd'))).toEqual(sorted(pureSessions(events)))
+      })
     })
   })
 }

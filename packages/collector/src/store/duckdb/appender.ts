@@ -1,6 +1,6 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
 import type { EventRow } from '../event-log.js'
-import { EVENT_COLUMNS } from './schema.js'
+import { EVENT_COLUMNS } from '../event-columns.js'
 
 type Append = (a: DuckDBAppender, v: unknown) => void
 

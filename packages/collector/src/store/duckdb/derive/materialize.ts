@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import type { RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 
@@ -8,8 +9,6 @@ import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
  */
 export const DERIVED_VERSION = 3
 
-/** Most pageview paths kept per session for `stats/paths` (its `depth` maximum). */
-export const SESSION_PAGES = 10
 
 /**
  * The derived tables (docs/ingest.md, "Derived tables"). They are a cache of the event log: the
@@ -111,7 +110,7 @@ SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, p.pno, f.id
   coalesce(f.utm_campaign, '(none)') AS campaign,
   f.referrer_domain, f.path AS entry_page, f.device, f.browser, f.os, f.country,
   agg.others, agg.last_pv, agg.first_cart, agg.first_checkout, agg.last_purchase, coalesce(tails.tail, 0) AS tail,
-  coalesce(agg.goals, []) AS goals, coalesce(agg.pages[1:${SESSION_PAGES}], []) AS pages
+  coalesce(agg.goals, []) AS goals, coalesce(agg.pages[1:${MAX_PATH_DEPTH}], []) AS pages
 FROM tw_dpe f
 JOIN agg USING (site, person, session_no)
 LEFT JOIN tails USING (site, person, session_no)

@@ -2,7 +2,7 @@ import type { Fragment } from '../selection.js'
 
 /**
  * core/paths.ts over the derived tables: the first $depth pageview paths of each selected session
- * started in range (sessions keep their first SESSION_PAGES paths), counted.
+ * started in range (sessions keep their first MAX_PATH_DEPTH paths), counted.
  */
 export const pathsSql = (sel: Fragment) => `
 WITH ${sel.sql},

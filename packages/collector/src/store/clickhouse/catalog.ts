@@ -1,0 +1,66 @@
+import type { SpendRow } from '../../core/query.js'
+import type { Catalog, Site } from '../catalog.js'
+import type { ClickHouseConnection, Settings } from './connection.js'
+import type { Tables } from './schema.js'
+import { sql } from './sql.js'
+
+let last = 0
+/**
+ * Versions of catalog rows: the latest write of a key wins (ReplacingMergeTree, argMax on read).
+ * Microseconds of the wall clock, strictly increasing within this process.
+ */
+export const nextVersion = () => (last = Math.max(last + 1, Date.now() * 1000))
+
+/** Sites, settings and spend in ClickHouse: every write a new version, every read the latest. */
+export class ClickHouseCatalog implements Catalog {
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    private readonly t: Tables,
+    private readonly writeSettings: Settings,
+  ) {}
+
+  async listSites(): Promise<Site[]> {
+    const rows = await this.conn.query<Site>(
+      sql`SELECT id, argMax(name, version) AS name, argMax(origins, version) AS origins, argMax(timezone, version) AS timezone,
+            argMax(currency, version) AS currency
+          FROM ${this.t.name('sites')} GROUP BY id ORDER BY id`,
+    )
+    return rows.map((r) => ({ id: r.id, name: r.name, origins: [...r.origins], timezone: r.timezone, currency: r.currency }))
+  }
+
+  async upsertSite(site: Site): Promise<void> {
+    await this.conn.insert(this.t.name('sites').text, [{ ...site, version: nextVersion() }], this.writeSettings)
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const [r] = await this.conn.query<{ value: string }>(
+      sql`SELECT argMax(value, version) AS value FROM ${this.t.name('settings')} WHERE key = ${key} GROUP BY key`,
+    )
+    return r?.value ?? null
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.conn.insert(this.t.name('settings').text, [{ key, value, version: nextVersion() }], this.writeSettings)
+  }
+
+  /** One insert: all rows or none. A row replaces the one with the same date and names (the latest version wins on read). */
+  async upsertSpend(site: string, rows: readonly SpendRow[]): Promise<void> {
+    const version = nextVersion()
+    await this.conn.insert(
+      this.t.name('spend').text,
+      rows.map((r) => ({ site, date: r.date, channel: r.channel ?? '', source: r.source ?? '', campaign: r.campaign ?? '', amount: r.amount, version })),
+      this.writeSettings,
+    )
+  }
+
+  async spendByChannel(site: string, fromDate: string, toDate: string): Promise<Map<string, number>> {
+    const rows = await this.conn.query<{ channel: string; amount: number }>(
+      sql`SELECT channel, sum(amount) AS amount FROM (
+            SELECT channel, argMax(amount, version) AS amount FROM ${this.t.name('spend')}
+            WHERE site = ${site} AND date >= ${fromDate} AND date <= ${toDate}
+            GROUP BY date, channel, source, campaign
+          ) WHERE channel != '' GROUP BY channel`,
+    )
+    return new Map(rows.map((r) => [r.channel, Number(r.amount)]))
+  }
+}

@@ -1,0 +1,79 @@
+import type { Store, StoreOptions } from '../store.js'
+import { HttpConnection, type ClickHouseConnection, type Settings } from './connection.js'
+import { ClickHouseCatalog } from './catalog.js'
+import { ClickHouseDerivation } from './derivation.js'
+import { ClickHouseEventLog } from './event-log.js'
+import { DERIVED_VERSION, PersonDeriver } from './derive/deriver.js'
+import { ClickHouseReports } from './reports.js'
+import { ddl, SCHEMA_VERSION, Tables } from './schema.js'
+import { sql } from './sql.js'
+import type { ClickHouseTarget } from './url.js'
+
+/** How often a collector looks for events stored but never derived (derivation.ts refresh). */
+const SWEEP_EVERY_MS = 5 * 60_000
+
+/**
+ * The ClickHouse store (SPEC §7 scale-out): one server, or a cluster of shards with any number of
+ * stateless collectors in front. Nothing lives only in one collector: dedup looks ids up in
+ * ClickHouse, and persons are derived into versioned rows any collector may write
+ * (derive/deriver.ts).
+ */
+export class ClickHouseStore implements Store {
+  readonly log: ClickHouseEventLog
+  readonly catalog: ClickHouseCatalog
+  readonly reports: ClickHouseReports
+  readonly derivation: ClickHouseDerivation
+  private readonly t: Tables
+  private sweep: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    database: string,
+    cluster: string | null,
+    private readonly options: StoreOptions = {},
+  ) {
+    this.t = new Tables(database, cluster)
+    // acknowledge only what every shard holds: a Distributed insert waits for them all
+    const write: Settings = cluster ? { insert_distributed_sync: 1 } : {}
+    const deriver = new PersonDeriver(conn, this.t, write)
+    this.log = new ClickHouseEventLog(conn, this.t, write, deriver)
+    this.catalog = new ClickHouseCatalog(conn, this.t, write)
+    this.reports = new ClickHouseReports(conn, this.t)
+    this.derivation = new ClickHouseDerivation(conn, this.t, deriver, options)
+  }
+
+  /** Opens a store over HTTP (`clickhouse://…`). */
+  static connect(target: ClickHouseTarget, options: StoreOptions = {}): ClickHouseStore {
+    return new ClickHouseStore(new HttpConnection(target, null), target.database, target.cluster, options)
+  }
+
+  async init(): Promise<void> {
+    for (const statement of ddl(this.t)) await this.conn.command(statement)
+    const [meta] = await this.conn.query<{ schema: string | null; derived: string | null }>(
+      sql`SELECT argMaxIf(value, version, key = 'schema') AS schema, argMaxIf(value, version, key = 'derived') AS derived
+          FROM ${this.t.name('meta')}`,
+    )
+    if (meta?.schema !== String(SCHEMA_VERSION)) await this.setMeta('schema', String(SCHEMA_VERSION))
+    if (this.options.deriveOnInit !== false) {
+      // a store derived by an older definition (or never) is derived again; else catch up
+      if (meta?.derived !== String(DERIVED_VERSION)) {
+        await this.derivation.rebuild()
+        await this.setMeta('derived', String(DERIVED_VERSION))
+      } else await this.derivation.refresh()
+    }
+    if (this.options.backgroundRefresh !== false) {
+      this.sweep = setInterval(() => void this.derivation.refresh().catch(() => undefined), SWEEP_EVERY_MS)
+      this.sweep.unref()
+    }
+  }
+
+  private async setMeta(key: string, value: string): Promise<void> {
+    await this.conn.insert(this.t.name('meta').text, [{ key, value, version: Date.now() }], this.t.cluster ? { insert_distributed_sync: 1 } : {})
+  }
+
+  async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep)
+    this.sweep = null
+    await this.conn.close()
+  }
+}

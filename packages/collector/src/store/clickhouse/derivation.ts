@@ -1,0 +1,82 @@
+import type { Derivation, RefreshResult } from '../derivation.js'
+import type { StoreOptions } from '../store.js'
+import type { ClickHouseConnection } from './connection.js'
+import type { PersonDeriver } from './derive/deriver.js'
+import type { EventRow } from '../event-log.js'
+import type { Tables } from './schema.js'
+import { sql } from './sql.js'
+
+/** How far back the catch-up looks for events stored but not derived (a collector stopped between the two). */
+const SWEEP_WINDOW_S = 15 * 60
+/** Browsers per derivation call of a rebuild. */
+const REBUILD_CHUNK = 1000
+
+/**
+ * The derivation of a ClickHouse store. Appends derive what they touch before they are
+ * acknowledged (event-log.ts), so reports never wait; this is the rest:
+ * - refresh(): events stored in the last 15 minutes that no current derivation holds (their
+ *   collector stopped between insert and derivation, and their client did not retry) are derived
+ *   now — every collector runs it when it starts and every few minutes;
+ * - rebuild(): every person of every site derived again from the whole log, in chunks of
+ *   browsers in key order (`trackway rebuild`, `trackway copy`).
+ */
+export class ClickHouseDerivation implements Derivation {
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    private readonly t: Tables,
+    private readonly deriver: PersonDeriver,
+    private readonly options: StoreOptions = {},
+  ) {}
+
+  async refresh(): Promise<RefreshResult | null> {
+    const t0 = performance.now()
+    const missing = await this.conn.query<{ site: string; anonymous_id: string; user_id: string | null; type: string; order_id: string | null }>(
+      sql`SELECT site, anonymous_id, user_id, type, order_id FROM ${this.t.name('events')}
+          WHERE inserted_at >= now() - ${SWEEP_WINDOW_S} AND is_bot = 0
+            AND (site, id) GLOBAL NOT IN (
+              SELECT site, e_id FROM ${this.t.name('persons')} ARRAY JOIN e_id
+              WHERE derived_at >= now() - ${SWEEP_WINDOW_S + 300} AND (site, person, version, tiebreak) IN (
+                SELECT site, person, max(version), argMax(tiebreak, version) FROM ${this.t.local('persons')}
+                WHERE derived_at >= now() - ${SWEEP_WINDOW_S + 300} GROUP BY site, person))`,
+    )
+    if (missing.length === 0) return null
+    const rows = missing.map((m) => ({ site: m.site, anonymousId: m.anonymous_id, userId: m.user_id, type: m.type, orderId: m.order_id, isBot: false }) as EventRow)
+    const r = await this.deriver.deriveTouched(rows)
+    return { kind: 'refresh', events: r.events, persons: r.persons, ms: performance.now() - t0 }
+  }
+
+  async rebuild(): Promise<RefreshResult> {
+    const t0 = performance.now()
+    const [total] = await this.conn.query<{ n: number }>(sql`SELECT count() AS n FROM ${this.t.name('events')}`)
+    this.options.onDerive?.({ phase: 'rebuilding', events: Number(total?.n ?? 0) })
+    let events = 0
+    let persons = 0
+    const sites = await this.conn.query<{ site: string }>(sql`SELECT DISTINCT site FROM ${this.t.name('events')} ORDER BY site`)
+    for (const { site } of sites) {
+      const browsers: string[] = []
+      await this.conn.stream<{ b: string }>(
+        sql`SELECT DISTINCT anonymous_id AS b FROM ${this.t.name('events')} WHERE site = ${site} ORDER BY b`,
+        (rows) => void browsers.push(...rows.map((r) => r.b)),
+      )
+      // each user is derived with the chunk of its first browser in key order
+      const usersAt = new Map<string, string[]>()
+      await this.conn.stream<{ user_id: string; first: string }>(
+        sql`SELECT user_id, min(anonymous_id) AS first FROM ${this.t.name('links')} WHERE site = ${site} GROUP BY user_id`,
+        (rows) => {
+          for (const r of rows) (usersAt.get(r.first) ?? usersAt.set(r.first, []).get(r.first)!).push(r.user_id)
+        },
+      )
+      const done = new Set<string>()
+      for (let i = 0; i < browsers.length; i += REBUILD_CHUNK) {
+        const chunk = browsers.slice(i, i + REBUILD_CHUNK)
+        const todo = [...chunk, ...chunk.flatMap((b) => usersAt.get(b) ?? [])].filter((p) => !done.has(p) && done.add(p))
+        const r = await this.deriver.derivePersons(site, todo)
+        events += r.events
+        persons += r.persons
+      }
+    }
+    const result: RefreshResult = { kind: 'rebuild', events, persons, ms: performance.now() - t0 }
+    this.options.onDerive?.({ phase: 'done', kind: 'rebuild', events, persons, ms: Math.round(result.ms) })
+    return result
+  }
+}

@@ -1,0 +1,33 @@
+import { ACQUISITION_LOOKBACK_MS } from '../../../core/acquisition.js'
+import type { ReportQuery } from '../../../core/query.js'
+import type { Tables } from '../schema.js'
+import { inRange } from '../selection.js'
+import { lit, type Sql } from '../sql.js'
+import { personsQuery } from './query.js'
+
+/** Persons with a selected session of each channel started in range. */
+export const channelVisitorsSql = (t: Tables, q: ReportQuery): Sql =>
+  personsQuery(t, q.site, q.filters, {
+    with: [`arrayDistinct(arrayFilter((ch, st, ok) -> ok AND ${inRange('st', q.range)}, p.s_channel, p.s_start, s_sel)) AS channels`],
+    select: 'channels[ci] AS channel, count() AS n',
+    arrayJoin: 'arrayEnumerate(channels) AS ci',
+    groupBy: 'channel',
+  })
+
+/**
+ * New customers by the channel of their first order's first touchpoint (core/acquisition.ts): a
+ * person's first order ever (its earliest first-purchase event), in range and placed in a selected
+ * session; touchpoints as in attribution, over the acquisition lookback.
+ */
+export const newCustomerChannelsSql = (t: Tables, q: ReportQuery): Sql =>
+  personsQuery(t, q.site, q.filters, {
+    with: [
+      `arrayFirstIndex(f -> f = 1, p.e_first) AS fo`,
+      `p.e_t[fo] AS fo_t`,
+      `p.e_sess[fo] AS fo_sess`,
+      `arrayFirstIndex((si, st) -> si = fo_sess OR st >= fo_t - ${lit(ACQUISITION_LOOKBACK_MS)}, arrayEnumerate(p.s_start), p.s_start) AS first_touch`,
+    ],
+    select: 'p.s_channel[first_touch] AS channel, count() AS n',
+    where: ['fo > 0', inRange('fo_t', q.range), 'e_sel[fo] = 1'],
+    groupBy: 'channel',
+  })

@@ -1,0 +1,51 @@
+import type { EventRow } from './event-log.js'
+
+/*
+ * The columns of the event log, in order: how each EventRow field is stored by every adapter
+ * (names in snake_case; the kind maps to each engine's type).
+ */
+
+export type Kind = 'varchar' | 'bigint' | 'double' | 'integer' | 'boolean'
+
+/** The events table, column by column; each adapter's DDL and writer are derived from this list. */
+export const EVENT_COLUMNS: readonly (readonly [column: string, field: keyof EventRow, kind: Kind, notNull?: boolean])[] = [
+  ['site', 'site', 'varchar', true],
+  ['id', 'id', 'varchar', true],
+  ['type', 'type', 'varchar', true],
+  ['name', 'name', 'varchar'],
+  ['t', 't', 'bigint', true],
+  ['ts', 'ts', 'bigint', true],
+  ['received_at', 'receivedAt', 'bigint', true],
+  ['anonymous_id', 'anonymousId', 'varchar', true],
+  ['user_id', 'userId', 'varchar'],
+  ['url', 'url', 'varchar', true],
+  ['path', 'path', 'varchar', true],
+  ['referrer', 'referrer', 'varchar'],
+  ['referrer_domain', 'referrerDomain', 'varchar'],
+  ['title', 'title', 'varchar'],
+  ['props', 'props', 'varchar'],
+  ['order_id', 'orderId', 'varchar'],
+  ['revenue', 'revenue', 'double'],
+  ['currency', 'currency', 'varchar'],
+  ['items', 'items', 'varchar'],
+  ['referral_code', 'referralCode', 'varchar'],
+  ['url_ref', 'urlRef', 'varchar'],
+  ['score', 'score', 'integer'],
+  ['experiment', 'experiment', 'varchar'],
+  ['variant', 'variant', 'varchar'],
+  ['engaged_ms', 'engagedMs', 'double'],
+  ['browser', 'browser', 'varchar'],
+  ['os', 'os', 'varchar'],
+  ['device', 'device', 'varchar', true],
+  ['is_bot', 'isBot', 'boolean', true],
+  ['country', 'country', 'varchar'],
+  ['utm_source', 'utmSource', 'varchar'],
+  ['utm_medium', 'utmMedium', 'varchar'],
+  ['utm_campaign', 'utmCampaign', 'varchar'],
+  ['utm_term', 'utmTerm', 'varchar'],
+  ['utm_content', 'utmContent', 'varchar'],
+  ['utm_id', 'utmId', 'varchar'],
+  ['gclid', 'gclid', 'varchar'],
+  ['fbclid', 'fbclid', 'varchar'],
+  ['msclkid', 'msclkid', 'varchar'],
+]
