@@ -21,7 +21,7 @@ const DAILY: readonly (readonly [channel: string, campaign: string | undefined, 
   ['Paid Search', 'black-friday', 6.5],
   ['Paid Social', 'retargeting', 9],
   ['Paid Social', 'black-friday', 7],
-  ['Display', 'awareness', 22],
+  ['Display', 'awareness', 34],
   ['Affiliates', 'partners', 2],
   ['Email', undefined, 1],
 ]
