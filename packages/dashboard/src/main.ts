@@ -113,9 +113,8 @@ function render({ replace }: { replace: boolean }) {
   fill(app, frame.el)
   document.title = `${VIEWS.find((v) => v.id === state.view)!.title} · ${site.name} · Trackway`
 
-  let load: Load = async () => undefined
   const current = state
-  load = VIEW_OF[state.view].mount(frame.main, {
+  const load: Load = VIEW_OF[state.view].mount(frame.main, {
     api,
     state: current,
     site,
@@ -127,7 +126,7 @@ function render({ replace }: { replace: boolean }) {
     file: (what) => csvName(site.id, what, range.from, range.to),
     width: () => Math.max(280, frame.main.clientWidth - 40),
   })
-  runner = createRunner((signal) => load(signal))
+  runner = createRunner(load)
   const restore = () => {
     if (refocus && (document.activeElement === document.body || !document.activeElement)) app.querySelector<HTMLElement>(refocus)?.focus()
   }
