@@ -1,5 +1,6 @@
-import { builtinModules } from 'node:module'
+import { builtinModules, createRequire } from 'node:module'
 import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import type { RollupOptions, Plugin } from 'rollup'
 import typescript from '@rollup/plugin-typescript'
 import resolve from '@rollup/plugin-node-resolve'
@@ -73,6 +74,38 @@ const minify = (debug: boolean) =>
     format: { comments: false },
   })
 
+/**
+ * The dashboard's static files beside its bundle: index.html (its script and stylesheet URLs
+ * carry a content hash, so a new build is never mixed with a cached one), one stylesheet (uPlot's
+ * own CSS, then ours, in order) and the licence of what the bundle inlines.
+ */
+const dashboardAssets = (): Plugin => {
+  const dir = 'packages/dashboard/src'
+  const styles = ['base', 'layout', 'components', 'views'].map((n) => `${dir}/styles/${n}.css`)
+  const uplot = createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css')
+  const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 10)
+  return {
+    name: 'trackway-dashboard-assets',
+    buildStart() {
+      for (const f of [`${dir}/index.html`, ...styles]) this.addWatchFile(f)
+    },
+    generateBundle(_options, bundle) {
+      const js = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry)
+      const css = [readFileSync(uplot, 'utf8'), ...styles.map((f) => readFileSync(f, 'utf8'))].join('\n')
+      const html = readFileSync(`${dir}/index.html`, 'utf8')
+        .replace('href="dashboard.css"', `href="dashboard.css?v=${hash(css)}"`)
+        .replace('src="dashboard.js"', `src="dashboard.js?v=${hash(js && js.type === 'chunk' ? js.code : '')}"`)
+      this.emitFile({ type: 'asset', fileName: 'dashboard.css', source: css })
+      this.emitFile({ type: 'asset', fileName: 'index.html', source: html })
+      this.emitFile({
+        type: 'asset',
+        fileName: 'THIRD-PARTY-LICENSES.txt',
+        source: `dashboard.js includes uPlot (https://github.com/leeoniya/uPlot):\n\n${readFileSync(createRequire(import.meta.url).resolve('uplot/LICENSE'), 'utf8')}`,
+      })
+    },
+  }
+}
+
 const builds: [pkg: string, options: RollupOptions][] = [
   ['protocol', library('packages/protocol')],
   ['protocol', types('packages/protocol')],
@@ -89,6 +122,18 @@ const builds: [pkg: string, options: RollupOptions][] = [
     input: 'packages/sdk/src/script-tag.ts',
     output: { file: 'packages/sdk/dist/trackway.debug.js', format: 'iife' },
     plugins: [workspaceSources(), resolve({ browser: true }), ts(), minify(true)],
+  }],
+  ['dashboard', {
+    // A browser ES module: the collector serves dist/ at /dashboard/ (src/paths.ts).
+    input: 'packages/dashboard/src/main.ts',
+    output: { file: 'packages/dashboard/dist/dashboard.js', format: 'es' },
+    plugins: [
+      workspaceSources(),
+      resolve({ browser: true }),
+      ts(),
+      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+      dashboardAssets(),
+    ],
   }],
   ['collector', {
     input: {

@@ -27,6 +27,17 @@ export default [
     },
   },
   {
+    // Pure modules (url-state, dates, format, csv, rules, refresh) and the bundle's size budget.
+    resolve: { alias },
+    test: {
+      name: 'dashboard',
+      root: './packages/dashboard',
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/**/*.e2e.test.ts'],
+      environment: 'node',
+    },
+  },
+  {
     resolve: { alias },
     test: {
       name: 'collector',

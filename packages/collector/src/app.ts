@@ -8,6 +8,7 @@ import { requireAdmin, resolveAdminToken } from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import { openApi } from './http/openapi.js'
 import { staticRoutes } from './http/static-routes.js'
+import { RequestLog } from './http/request-log.js'
 import { batchRoute } from './ingest/batch-route.js'
 import { pixelRoute } from './ingest/pixel-route.js'
 import { DailySalt } from './ingest/cookieless.js'
@@ -61,6 +62,8 @@ export interface AppDeps {
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
+    // One line per request only at debug level (http/request-log.ts); errors stay at error.
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Reject unknown fields instead of silently dropping them; coerce query strings only.

@@ -31,6 +31,7 @@ demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)
   --days N        days of history, 1..29 (28)              --persons N   visitors (1500)
   --seed N        the same seed gives the same history (42)
+  --admin-token T also upload the demo's ad spend per channel and campaign (CAC, ROAS)
 
 rebuild options:
   --store URL     TRACKWAY_STORE    duckdb:./trackway-data/trackway.duckdb
@@ -51,7 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'demo') {
       const run = parseDemoArgs(rest)
       const sum = await runDemo(run)
-      console.log(`demo history for "${run.site}": ${sum.events} events in ${sum.requests} requests — ${sum.accepted} accepted, ${sum.duplicates} duplicates, ${sum.rejected} rejected`)
+      console.log(
+        `demo history for "${run.site}": ${sum.events} events in ${sum.requests} requests — ${sum.accepted} accepted, ${sum.duplicates} duplicates, ${sum.rejected} rejected` +
+          (run.adminToken ? `; ${sum.spendRows} spend rows` : ''),
+      )
       return 0
     }
     if (command === 'rebuild') return await rebuild(rest)
@@ -122,8 +126,8 @@ async function serve(argv: string[]): Promise<number> {
   if (config.demo && config.demoPersons > 0 && (await app.trackway.store.log.count('demo')) === 0) {
     // Fill the empty demo site with history through the real ingest endpoint, in the background.
     const url = address.replace('0.0.0.0', '127.0.0.1')
-    runDemo({ url, site: 'demo', days: 28, persons: config.demoPersons, seed: 42 }).then(
-      (sum) => console.log(`demo site filled with ${sum.accepted} events of synthetic history (${config.demoPersons} visitors, 28 days)`),
+    runDemo({ url, site: 'demo', days: 28, persons: config.demoPersons, seed: 42, adminToken }).then(
+      (sum) => console.log(`demo site filled with ${sum.accepted} events of synthetic history (${config.demoPersons} visitors, 28 days) and ${sum.spendRows} rows of ad spend`),
       (err) => app.log.error({ err }, 'filling the demo site failed'),
     )
   }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -14,7 +15,16 @@ export function packageRoot(from = fileURLToPath(import.meta.url)): string {
   throw new Error('cannot find the @trackway/collector package root')
 }
 
-/** The dashboard's static files. */
-export const dashboardDir = () => join(packageRoot(), 'dashboard')
+/**
+ * The built dashboard (@trackway/dashboard's dist/, found through its `./index.html` export like
+ * the SDK bundle), or null when it is not built yet (`npm run build`).
+ */
+export function dashboardDir(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('@trackway/dashboard/index.html'))
+  } catch {
+    return null
+  }
+}
 /** The demo shop of the repository (examples/shop). */
 export const demoShopDir = () => join(packageRoot(), '..', '..', 'examples', 'shop')

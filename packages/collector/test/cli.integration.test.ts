@@ -52,6 +52,8 @@ describe('trackway CLI', () => {
       await expect.poll(() => out, { timeout: 15_000 }).toMatch(/demo site filled with \d+ events/)
       const overview = await fetch(`${base}/v1/sites/demo/stats/overview`, { headers: { authorization: `Bearer ${token}` } })
       expect((await overview.json()).visitors).toBeGreaterThan(30)
+      // Readable at the default level: the demo's ~100 ingest requests print no line each.
+      expect(out).not.toMatch(/incoming request|request completed/)
     } finally {
       process.kill(-child.pid!, 'SIGTERM')
       await exited

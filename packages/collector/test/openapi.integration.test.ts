@@ -37,4 +37,16 @@ describe('GET /docs/json', () => {
     const overview = op('/v1/sites/{site}/stats/overview', 'get').parameters!.map((p) => `${p.in}:${p.name}`)
     expect(overview).toEqual(expect.arrayContaining(['path:site', 'query:from', 'query:to', 'query:channel', 'query:compare', 'query:goal']))
   })
+
+  it('is browsable at /docs (@fastify/swagger-ui), which loads the same document', async () => {
+    const page = await app.inject({ url: '/docs/' })
+    expect(page.statusCode).toBe(200)
+    expect(page.headers['content-type']).toMatch(/text\/html/)
+    const init = await app.inject({ url: '/docs/static/swagger-initializer.js' })
+    expect(init.statusCode).toBe(200)
+    expect(init.body).toContain('json')
+    expect(init.body).not.toContain('validator.swagger.io')
+    expect((await app.inject({ url: '/docs/static/swagger-ui-bundle.js' })).statusCode).toBe(200)
+    expect((await app.inject({ url: '/docs/json' })).json().openapi).toMatch(/^3\./)
+  })
 })

@@ -32,7 +32,16 @@ describe('static routes', () => {
 
   it('serves the dashboard, and the demo shop only with --demo', async () => {
     app = await makeApp(join(dir.dir, 't.duckdb'))
-    expect((await app.inject('/dashboard/')).body).toContain('<title>Trackway dashboard</title>')
+    const page = await app.inject('/dashboard/')
+    expect(page.body).toContain('<title>Trackway dashboard</title>')
+    // the built bundle and stylesheet it names (packages/dashboard/dist)
+    const script = /src="(dashboard\.js\?v=[\w-]+)"/.exec(page.body)![1]!
+    const js = await app.inject(`/dashboard/${script}`)
+    expect(js.statusCode).toBe(200)
+    expect(js.headers['content-type']).toMatch(/javascript/)
+    expect((await app.inject('/dashboard/dashboard.css')).statusCode).toBe(200)
+    expect((await app.inject('/dashboard')).statusCode).toBe(301)
+    expect((await app.inject('/')).headers.location).toBe('/dashboard/')
     expect((await app.inject('/demo/')).statusCode).toBe(404)
     await app.close()
     app = await makeApp(join(dir.dir, 't.duckdb'), { demo: true, port: 8123 })
@@ -40,6 +49,6 @@ describe('static routes', () => {
     expect(shop.statusCode).toBe(200)
     expect(shop.body).toContain('data-site="demo"')
     expect(app.trackway.sites.get('demo')?.origins).toContain('http://127.0.0.1:8123')
-    expect((await app.inject('/')).headers.location).toBe('/demo/')
+    expect((await app.inject('/')).headers.location).toBe('/dashboard/')
   })
 })

@@ -1,24 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
 
 /**
  * The OpenAPI document of every route, generated from the route schemas (@fastify/swagger) and
- * served at `GET /docs/json` (SPEC §6). Registered before the routes so it sees each of them.
- * Public: it describes the API, it reads no data. Report and management routes require the admin
- * token (`bearerAuth`).
+ * served at `GET /docs/json` (SPEC §6), and an interactive reference of it at `/docs`
+ * (@fastify/swagger-ui: "Authorize" with the admin token, then "Try it out"). Registered before the
+ * routes so it sees each of them. Public: it describes the API, it reads no data. Report and
+ * management routes require the admin token (`bearerAuth`).
  */
 export const openApi = fp(
   async (app: FastifyInstance) => {
-    // Every route registered after this plugin, as `METHOD url` (HEAD twins and CORS preflight
-    // aside): what the document must cover (test/openapi.integration.test.ts checks it).
-    const routes: string[] = []
-    app.decorate('registeredRoutes', routes)
-    app.addHook('onRoute', (r) => {
-      for (const m of [r.method].flat()) if (m !== 'HEAD' && m !== 'OPTIONS') routes.push(`${m} ${r.url}`)
-      // routes behind the admin token say so in the document
-      if ([r.preHandler].flat().includes(app.trackway.requireAdmin)) r.schema = { ...r.schema, security: [{ bearerAuth: [] }] }
-    })
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
@@ -30,7 +23,19 @@ export const openApi = fp(
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'the admin token' } } },
       },
     })
-    app.get('/docs/json', { schema: { summary: 'This OpenAPI document' } }, async () => app.swagger())
+    // `/docs`, `/docs/json` (this document), `/docs/yaml` and the UI's assets; its routes are
+    // hidden from the document and registered before the hook below, which lists the API's routes.
+    // No validator badge: the page makes no request to a third party.
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null, persistAuthorization: false } })
+    // Every route registered after this plugin, as `METHOD url` (HEAD twins and CORS preflight
+    // aside): what the document must cover (test/openapi.integration.test.ts checks it).
+    const routes: string[] = []
+    app.decorate('registeredRoutes', routes)
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD' && m !== 'OPTIONS') routes.push(`${m} ${r.url}`)
+      // routes behind the admin token say so in the document
+      if ([r.preHandler].flat().includes(app.trackway.requireAdmin)) r.schema = { ...r.schema, security: [{ bearerAuth: [] }] }
+    })
   },
   { name: 'trackway-openapi' },
 )

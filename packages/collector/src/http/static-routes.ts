@@ -16,7 +16,8 @@ export function sdkBundlePath(name: 'sdk.js' | 'sdk.debug.js' = 'sdk.js'): strin
  * `GET /sdk.js`: the script-tag bundle, first-party (SPEC §2), with an ETag so browsers
  * revalidate cheaply and a one-hour lifetime so a new release reaches sites within the hour.
  * `GET /sdk.debug.js`: the same with debug logging (`data-debug`), which `/sdk.js` compiles out
- * to stay within its size budget. The dashboard at `/dashboard/`; with `--demo`, the shop at `/demo/`.
+ * to stay within its size budget. The dashboard at `/dashboard/` (and `/` redirects there); with
+ * `--demo`, the shop at `/demo/`.
  */
 export const staticRoutes = fp(
   async (app: FastifyInstance) => {
@@ -37,12 +38,22 @@ export const staticRoutes = fp(
       })
     }
 
-    // The dashboard is static; its data comes from the token-protected read API.
-    await app.register(fastifyStatic, { root: dashboardDir(), prefix: '/dashboard/', index: 'index.html', schemaHide: false })
+    // The dashboard is static (packages/dashboard, built into its dist/); its data comes from the
+    // token-protected read API. Not cached for long: a new build must show on the next load (its
+    // index.html names the script and stylesheet with a content hash).
+    const dashboard = dashboardDir()
+    if (dashboard) {
+      await app.register(fastifyStatic, { root: dashboard, prefix: '/dashboard/', index: 'index.html', schemaHide: false, maxAge: 0 })
+    } else {
+      app.get('/dashboard/*', async () => {
+        throw new NotFound('GET', '/dashboard/ (the dashboard is not built: run `npm run build`)')
+      })
+    }
     if (app.trackway.config.demo) {
       await app.register(fastifyStatic, { root: app.trackway.config.demoDir, prefix: '/demo/', index: 'index.html', decorateReply: false, schemaHide: false })
     }
-    app.get('/', async (_request, reply) => reply.redirect(app.trackway.config.demo ? '/demo/' : '/dashboard/'))
+    app.get('/', async (_request, reply) => reply.redirect('/dashboard/'))
+    app.get('/dashboard', async (_request, reply) => reply.redirect('/dashboard/', 301))
   },
   { name: 'trackway-static' },
 )
