@@ -1,6 +1,7 @@
 export { buildApp, type AppDeps, type Trackway } from './app.js'
 export { loadConfig, resolveConfig, defaultConfig, parseSiteFlag, type Config, type SiteSeed } from './config.js'
 export { DuckDBStore } from './store/duckdb/duckdb-store.js'
+export { ClickHouseStore } from './store/clickhouse/clickhouse-store.js'
 export { openStore } from './store/open-store.js'
 export { ReportAnswers } from './reports/answers.js'
 export type { Store } from './store/store.js'

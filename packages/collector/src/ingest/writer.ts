@@ -55,9 +55,16 @@ export class IngestWriter {
     this.filter = new IdFilter(opts.dedupWindowMs, opts.recentIds)
   }
 
-  /** Loads the keys of the dedup window from the store; ingest waits for it. */
+  /**
+   * Loads the keys of the dedup window from the store; ingest waits for it. A shared log's keys
+   * are not loaded: every key this writer did not commit itself is looked up anyway.
+   */
   start(now = Date.now()): Promise<void> {
     this.ready ??= (async () => {
+      if (!this.events.exclusive) {
+        this.readyDone = true
+        return
+      }
       const since = now - this.opts.dedupWindowMs
       let oldest = now
       const t0 = performance.now()
