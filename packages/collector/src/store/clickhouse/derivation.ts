@@ -7,7 +7,9 @@ import type { Tables } from './schema.js'
 import { sql } from './sql.js'
 
 /** How far back the catch-up looks for events stored but not derived (a collector stopped between the two). */
-const SWEEP_WINDOW_S = 15 * 60
+const SWEEP_WINDOW_MS = 15 * 60_000
+/** Slack for the clocks of collectors: a derivation holding an event is written after it was received. */
+const CLOCK_SLACK_MS = 5 * 60_000
 /** Browsers per derivation call of a rebuild. */
 const REBUILD_CHUNK = 1000
 
@@ -28,16 +30,18 @@ export class ClickHouseDerivation implements Derivation {
     private readonly options: StoreOptions = {},
   ) {}
 
-  async refresh(): Promise<RefreshResult | null> {
+  async refresh(now = Date.now()): Promise<RefreshResult | null> {
     const t0 = performance.now()
+    const since = now - SWEEP_WINDOW_MS
+    const derivedSince = since - CLOCK_SLACK_MS
     const missing = await this.conn.query<{ site: string; anonymous_id: string; user_id: string | null; type: string; order_id: string | null }>(
       sql`SELECT site, anonymous_id, user_id, type, order_id FROM ${this.t.name('events')}
-          WHERE inserted_at >= now() - ${SWEEP_WINDOW_S} AND is_bot = 0
+          WHERE received_at >= ${since} AND is_bot = 0
             AND (site, id) GLOBAL NOT IN (
               SELECT site, e_id FROM ${this.t.name('persons')} ARRAY JOIN e_id
-              WHERE derived_at >= now() - ${SWEEP_WINDOW_S + 300} AND (site, person, version, tiebreak) IN (
+              WHERE derived_ms >= ${derivedSince} AND (site, person, version, tiebreak) IN (
                 SELECT site, person, max(version), argMax(tiebreak, version) FROM ${this.t.local('persons')}
-                WHERE derived_at >= now() - ${SWEEP_WINDOW_S + 300} GROUP BY site, person))`,
+                WHERE derived_ms >= ${derivedSince} GROUP BY site, person))`,
     )
     if (missing.length === 0) return null
     const rows = missing.map((m) => ({ site: m.site, anonymousId: m.anonymous_id, userId: m.user_id, type: m.type, orderId: m.order_id, isBot: false }) as EventRow)

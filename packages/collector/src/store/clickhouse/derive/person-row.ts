@@ -14,6 +14,8 @@ export interface PersonRow {
   version: number
   /** Picks one of two derivations of equal version (their contents are equal too). */
   tiebreak: number
+  /** When it was derived (the deriving collector's clock): the catch-up sweep looks at recent rows. */
+  derived_ms: number
   /** Events derived (the person's non-bot events). */
   events: number
   ref_code: string | null
@@ -78,7 +80,7 @@ function followedBy(events: readonly CoreEvent[], a: string, b: string): boolean
  */
 export function personRow(site: string, person: string, sessions: readonly Session[], refCode: string | null, firstPurchases: ReadonlySet<string>, version: number): PersonRow {
   const row: PersonRow = {
-    site, person, version, tiebreak: Math.floor(Math.random() * 2 ** 53), events: 0, ref_code: refCode,
+    site, person, version, tiebreak: Math.floor(Math.random() * 2 ** 53), derived_ms: Date.now(), events: 0, ref_code: refCode,
     s_first_id: [], s_start: [], s_end: [], s_channel: [], s_source: [], s_medium: [], s_campaign: [], s_referrer_domain: [],
     s_entry: [], s_exit: [], s_device: [], s_browser: [], s_os: [], s_country: [], s_pageviews: [], s_others: [], s_tail: [],
     s_cart: [], s_cart_bought: [], s_checkout: [], s_checkout_bought: [], s_pages: [], s_last: [],
