@@ -35,6 +35,12 @@ wait_port() { # host port seconds
   return 1
 }
 
+# One GET to a server's HTTP interface, through bash's /dev/tcp (no curl needed); prints the body.
+ch_get() { # port url-encoded-query
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /?query=%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && timeout 2 cat <&3) 2>/dev/null |
+    tr -d '\r' | sed '1,/^$/d'
+}
+
 zk_port=$((base + 90))
 if [ "$shards" -gt 1 ]; then
   java=$(command -v java) || { echo "java not found: apt-get install -y zookeeper" >&2; exit 1; }
@@ -52,6 +58,12 @@ CFG
     "$dir/zookeeper/zoo.cfg" > "$dir/zookeeper/zookeeper.log" 2>&1 &
   echo $! > "$dir/zookeeper/pid"
   wait_port 127.0.0.1 "$zk_port" 30
+  # an open port is not a serving ZooKeeper: ClickHouse 18.16 crashes on ON CLUSTER DDL when its
+  # first session fails, so wait for "imok"
+  for _ in $(seq 1 200); do
+    [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port"; printf ruok >&3; timeout 1 cat <&3) 2>/dev/null)" = imok ] && break
+    sleep 0.05
+  done
 fi
 
 # The cluster as every shard sees it: shard i is the server on 127.0.0.1:tcp_i.
@@ -106,6 +118,17 @@ XML
   echo $! > "$d/pid"
 done
 for i in $(seq 0 $((shards - 1))); do wait_port 127.0.0.1 $((base + 10 * i)) 30; done
+if [ "$shards" -gt 1 ]; then
+  # every shard has its ZooKeeper session before anyone sends ON CLUSTER DDL
+  for i in $(seq 0 $((shards - 1))); do
+    for try in $(seq 1 200); do
+      out=$(ch_get $((base + 10 * i)) "SELECT%20count()%20FROM%20system.zookeeper%20WHERE%20path%20%3D%20'%2F'" || true)
+      [[ "$out" =~ ^[0-9]+$ ]] && break
+      [ "$try" = 200 ] && { echo "shard $i has no ZooKeeper session: $out" >&2; exit 1; }
+      sleep 0.05
+    done
+  done
+fi
 echo "$shards" > "$dir/running"
 
 if [ "$shards" -gt 1 ]; then

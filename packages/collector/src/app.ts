@@ -23,7 +23,9 @@ import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
+import { StoreOpenError } from './errors.js'
 import type { Store } from './store/store.js'
+import { redactStoreUrl } from './store/store-url.js'
 import { IngestWriter } from './ingest/writer.js'
 import { ReportAnswers } from './reports/answers.js'
 
@@ -80,7 +82,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
           ? app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
           : app.log.info(e, `derived persons and sessions (${e.kind}) in ${(e.ms / 1000).toFixed(1)} s`),
     }))
-  await store.init()
+  try {
+    await store.init()
+  } catch (err) {
+    await store.close().catch(() => undefined)
+    throw new StoreOpenError(`cannot open the store ${redactStoreUrl(config.store)}: ${(err as Error).message}`)
+  }
   const metrics = new Metrics()
   const writer = new IngestWriter(
     store.log,

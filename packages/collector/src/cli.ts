@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { defaultConfig, loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
 import { openStore } from './store/open-store.js'
 import { buildApp } from './app.js'
-import { ConfigError } from './errors.js'
+import { ConfigError, StoreOpenError } from './errors.js'
 import { parseDemoArgs, runDemo } from './demo/command.js'
 
 const USAGE = `Usage: trackway <command> [options]
@@ -64,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       console.error(`trackway: ${err.message}`)
       return 2
+    }
+    if (err instanceof StoreOpenError) {
+      console.error(`trackway: ${err.message}`)
+      return 1
     }
     throw err
   }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
 import { demoShopDir } from './paths.js'
+import { redactStoreUrl } from './store/store-url.js'
 
 /** A site declared at start (`--site id:origin[,origin]`). */
 export interface SiteSeed {
@@ -105,7 +106,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   const c: Config = { ...defaultConfig, ...partial, sites: [...(partial.sites ?? defaultConfig.sites)] }
   // the URL itself is checked by the adapter when the store opens (open-store.ts)
   if (!/^(duckdb:|clickhouses?:\/\/)/.test(c.store)) {
-    throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${c.store.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}"`)
+    throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
   }
   if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
   int('--port', String(c.port), 0, 65535)

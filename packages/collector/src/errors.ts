@@ -64,6 +64,11 @@ export const HTTP_ERRORS = [
   InternalError,
 ]
 
+/** The store named by --store cannot be opened (unreachable, refused, broken): the CLI prints it and exits 1. */
+export class StoreOpenError extends Error {
+  readonly code = 'store_open_failed'
+}
+
 /** A bad configuration: the CLI prints it and exits 2. */
 export class ConfigError extends Error {
   readonly code = 'config_invalid'

@@ -88,9 +88,20 @@ describe('trackway CLI', () => {
     [['serve', '--site', 'nope'], /expected id:origin/],
     [['serve', '--what'], /Unknown option '--what'/],
     [['launch'], /unknown command "launch"/],
+    [['serve', '--store', 'postgres://x'], /--store must be duckdb:<path> or clickhouse:/],
+    [['serve', '--store', 'clickhouse://u:pw@127.0.0.1/bad-name'], /database "bad-name" must match/],
   ])('exits 2 with a clear message for %j', (argv, message) => {
     const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8' })
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(message)
+  })
+
+  it('exits 1 naming the store, its password hidden, when the store cannot be opened', async () => {
+    const port = await freePort() // nothing listens there
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', String(await freePort()), '--store', `clickhouse://tw:s3cret@127.0.0.1:${port}/trackway`], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(new RegExp(`^trackway: cannot open the store clickhouse://tw:\\*\\*\\*@127.0.0.1:${port}/trackway: .*ECONNREFUSED`, 'm'))
+    expect(r.stderr).not.toContain('s3cret')
+    expect(r.stderr).not.toMatch(/\bat \w+ \(/) // a message, not a stack trace
   })
 })

@@ -15,6 +15,12 @@ export interface WriterOptions {
   dedupWindowMs: number
   /** Keys kept exactly (the rest only in Bloom filters); default 100 000, ~10 MB. */
   recentIds?: number
+  /**
+   * Groups committed at once. An exclusive log (DuckDB) commits one at a time; a shared one
+   * (ClickHouse) has several round trips per group and no order between groups to keep, so a few
+   * commit concurrently (default 4).
+   */
+  concurrentFlushes?: number
 }
 
 export interface WriteResult {
@@ -40,7 +46,9 @@ export class IngestWriter {
   private pending: Pending[] = []
   private pendingEvents = 0
   private timer: NodeJS.Timeout | null = null
-  private flushing: Promise<void> | null = null
+  /** Flushes running now; at most `maxFlushes`. */
+  private readonly flushing = new Set<Promise<void>>()
+  private readonly maxFlushes: number
   private readonly filter: IdFilter
   private ready: Promise<void> | null = null
   private stopped = false
@@ -53,6 +61,7 @@ export class IngestWriter {
     private readonly metrics: Metrics,
   ) {
     this.filter = new IdFilter(opts.dedupWindowMs, opts.recentIds)
+    this.maxFlushes = events.exclusive ? 1 : Math.max(1, opts.concurrentFlushes ?? 4)
   }
 
   /**
@@ -110,11 +119,14 @@ export class IngestWriter {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    while (this.flushing || this.pending.length > 0) await (this.flushing ?? this.flush())
+    while (this.flushing.size > 0 || this.pending.length > 0) {
+      if (this.flushing.size > 0) await Promise.all(this.flushing)
+      else await this.flush()
+    }
   }
 
   private schedule(): void {
-    if (this.flushing) return // the running flush picks the queue up when it ends
+    if (this.flushing.size >= this.maxFlushes) return // a running flush picks the queue up when it ends
     if (this.pendingEvents >= this.opts.groupCommitEvents) {
       if (this.timer) clearTimeout(this.timer)
       this.timer = null
@@ -128,9 +140,9 @@ export class IngestWriter {
   }
 
   private flush(): Promise<void> {
-    if (this.flushing) return this.flushing
-    this.flushing = this.flushGroup().finally(() => {
-      this.flushing = null
+    if (this.flushing.size >= this.maxFlushes) return Promise.all(this.flushing).then(() => undefined)
+    const done: Promise<void> = this.flushGroup().finally(() => {
+      this.flushing.delete(done)
       // What gathered during that commit is the next group: commit it now, not a tick later.
       if (this.pending.length > 0 && !this.stopped) {
         if (this.timer) clearTimeout(this.timer)
@@ -138,7 +150,8 @@ export class IngestWriter {
         void this.flush()
       }
     })
-    return this.flushing
+    this.flushing.add(done)
+    return done
   }
 
   private async flushGroup(): Promise<void> {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import type { Store, StoreOptions } from './store.js'
-import { redact } from './clickhouse/url.js'
+import { redactStoreUrl } from './store-url.js'
 
 export type { StoreOptions } from './store.js'
 
@@ -19,5 +19,5 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     const [{ ClickHouseStore }, { parseClickHouseUrl }] = await Promise.all([import('./clickhouse/clickhouse-store.js'), import('./clickhouse/url.js')])
     return ClickHouseStore.connect(parseClickHouseUrl(url), options)
   }
-  throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redact(url)}"`)
+  throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(url)}"`)
 }

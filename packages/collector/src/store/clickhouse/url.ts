@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.js'
+import { redactStoreUrl as redact } from '../store-url.js'
 
 /** Where a ClickHouse store lives: `clickhouse://user:pass@host:8123/db?cluster=NAME` (SPEC §7). */
 export interface ClickHouseTarget {
@@ -38,5 +39,4 @@ export function parseClickHouseUrl(raw: string): ClickHouseTarget {
   }
 }
 
-/** The URL with its password replaced, for logs and messages. */
-export const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+export { redactStoreUrl as redact } from '../store-url.js'

@@ -106,6 +106,7 @@ export class PersonDeriver {
   /**
    * The persons whose candidate events include one of these: each row's userId and anonymousId,
    * every userId seen on those browsers, and the same for the other purchases of their orders.
+   * One round trip: GLOBAL IN keeps each subquery to one run on a cluster.
    */
   private async touched(site: string, rows: readonly EventRow[]): Promise<string[]> {
     const users = new Set<string>()
@@ -116,20 +117,15 @@ export class PersonDeriver {
       if (r.userId !== null) users.add(r.userId)
       if (r.type === 'purchase' && r.orderId !== null) orders.add(r.orderId)
     }
-    for (const part of chunks([...orders])) {
-      const other = await this.conn.query<{ anonymous_id: string; user_id: string | null }>(
-        sql`SELECT DISTINCT anonymous_id, user_id FROM ${this.t.name('orders')} WHERE site = ${site} AND order_id IN (${list(part)})`,
-      )
-      for (const o of other) {
-        anons.add(o.anonymous_id)
-        if (o.user_id !== null) users.add(o.user_id)
-      }
-    }
+    const orderList = orders.size ? list([...orders]) : null
     for (const part of chunks([...anons])) {
-      const seen = await this.conn.query<{ user_id: string }>(
-        sql`SELECT DISTINCT user_id FROM ${this.t.name('links')} WHERE site = ${site} AND anonymous_id IN (${list(part)})`,
+      const ofOrders = orderList ? sql` OR anonymous_id GLOBAL IN (SELECT anonymous_id FROM ${this.t.name('orders')} WHERE site = ${site} AND order_id IN (${orderList}))` : sql``
+      const seen = await this.conn.query<{ id: string }>(
+        sql`SELECT DISTINCT user_id AS id FROM ${this.t.name('links')} WHERE site = ${site} AND (anonymous_id IN (${list(part)})${ofOrders})
+          ${orderList ? sql`UNION ALL SELECT DISTINCT anonymous_id AS id FROM ${this.t.name('orders')} WHERE site = ${site} AND order_id IN (${orderList})` : sql``}`,
+        { max_query_size: 16_777_216 },
       )
-      for (const s of seen) users.add(s.user_id)
+      for (const s of seen) users.add(s.id)
     }
     return [...new Set([...users, ...anons])]
   }
@@ -137,25 +133,25 @@ export class PersonDeriver {
   /** Derives these persons of a site from their candidate events and stores their rows. */
   async derivePersons(site: string, persons: readonly string[]): Promise<{ persons: number; events: number }> {
     if (persons.length === 0) return { persons: 0, events: 0 }
-    // browsers of each person: itself, and every anonymousId seen with it as userId
-    const browsers = new Map<string, Set<string>>(persons.map((p) => [p, new Set([p])]))
-    for (const part of chunks(persons)) {
-      const links = await this.conn.query<{ user_id: string; anonymous_id: string }>(
-        sql`SELECT DISTINCT user_id, anonymous_id FROM ${this.t.name('links')} WHERE site = ${site} AND user_id IN (${list(part)})`,
-      )
-      for (const l of links) browsers.get(l.user_id)?.add(l.anonymous_id)
-    }
-    const allBrowsers = [...new Set([...browsers.values()].flatMap((b) => [...b]))]
-
-    // their events; copies of an id are all counted (versions) and one is used (derivation)
+    // Their candidate events, in one round trip per chunk: each person's browsers are itself and
+    // every anonymousId seen with it as userId (links). Copies of an id are all counted (versions)
+    // and one is used (derivation); a browser fetched by two chunks counts once.
     const rowsOf = new Map<string, number>()
+    const chunkOf = new Map<string, number>()
     const byId = new Map<string, CoreEvent & { receivedAt: number }>()
-    for (const part of chunks(allBrowsers)) {
+    let chunk = 0
+    for (const part of chunks(persons)) {
+      chunk++
+      const names = list(part)
       await this.conn.stream<Fetched>(
-        sql`SELECT ${COLUMNS} FROM ${this.t.name('events')} WHERE site = ${site} AND anonymous_id IN (${list(part)}) AND is_bot = 0`,
+        sql`SELECT ${COLUMNS} FROM ${this.t.name('events')}
+            WHERE site = ${site} AND is_bot = 0 AND (anonymous_id IN (${names})
+              OR anonymous_id GLOBAL IN (SELECT anonymous_id FROM ${this.t.name('links')} WHERE site = ${site} AND user_id IN (${names})))`,
         (page) => {
           for (const r of page) {
             const e = toCore(r)
+            if ((chunkOf.get(e.anonymousId) ?? chunk) !== chunk) continue
+            chunkOf.set(e.anonymousId, chunk)
             rowsOf.set(e.anonymousId, (rowsOf.get(e.anonymousId) ?? 0) + 1)
             const seen = byId.get(e.id)
             if (!seen || canonicalFirst(e, seen) < 0) byId.set(e.id, e)
@@ -164,6 +160,9 @@ export class PersonDeriver {
         { max_query_size: 16_777_216 },
       )
     }
+    // browsers of each person, from the events read (links holds exactly these pairs)
+    const browsers = new Map<string, Set<string>>(persons.map((p) => [p, new Set([p])]))
+    for (const e of byId.values()) if (e.userId !== null) browsers.get(e.userId)?.add(e.anonymousId)
     const events = [...byId.values()]
 
     // the earliest purchase of each of their orders, over the whole log
