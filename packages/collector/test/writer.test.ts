@@ -86,6 +86,30 @@ describe('IngestWriter', () => {
     await w.stop()
   })
 
+  it('commits several groups at once on a shared log, one at a time on an exclusive one', async () => {
+    for (const [shared, most] of [[true, 3], [false, 1]] as const) {
+      const mem = memoryStore({ shared })
+      let running = 0
+      let peak = 0
+      const slow = mem.store.append
+      mem.store.append = async (rows, found) => {
+        peak = Math.max(peak, ++running)
+        await new Promise((r) => setTimeout(r, 30))
+        running--
+        return slow(rows, found)
+      }
+      const w = new IngestWriter(mem.store, { ...opts, groupCommitMs: 1, concurrentFlushes: 3 }, log, new Metrics())
+      const requests = []
+      for (let i = 0; i < 6; i++) {
+        requests.push(w.submit([row()]))
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      expect((await Promise.all(requests)).every((r) => r.accepted === 1)).toBe(true)
+      expect(peak, shared ? 'shared' : 'exclusive').toBe(most)
+      await w.stop()
+    }
+  })
+
   it('rejects every request of a failed commit and remembers none of its ids', async () => {
     const failing = memoryStore({ failAppend: true })
     const w = new IngestWriter(failing.store, opts, log, new Metrics())
