@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { ReportAnswers } from '../src/reports/answers.js'
 import { HttpConnection } from '../src/store/clickhouse/connection.js'
-import { sql } from '../src/store/clickhouse/sql.js'
+import { raw, sql } from '../src/store/clickhouse/sql.js'
+import { currentPersonsOfAllSites } from '../src/store/clickhouse/current.js'
 import { parseClickHouseUrl } from '../src/store/clickhouse/url.js'
 import { EVENT_COLUMNS } from '../src/store/event-columns.js'
 import type { EventRow } from '../src/store/event-log.js'
@@ -29,7 +30,7 @@ describe.each([
         await chQuery<{ id: string }>(
           o.url,
           (t) => sql`SELECT e_id AS id FROM ${t.name('persons')} AS p ARRAY JOIN p.e_id
-            WHERE (p.site, p.person, p.version, p.tiebreak) IN (SELECT site, person, max(version), argMax(tiebreak, version) FROM ${t.local('persons')} GROUP BY site, person)`,
+            WHERE ${currentPersonsOfAllSites(t)}`,
         )
       ).map((r) => r.id),
     )
@@ -85,12 +86,13 @@ describe.each([
     const early = [row({ site: 'shop', anonymousId: 'late', t: NOW - 5000 })]
     const later = [row({ site: 'shop', anonymousId: 'late', t: NOW - 4000 }), row({ site: 'shop', anonymousId: 'late', t: NOW - 3000 })]
     await o.store.log.append(early)
-    const [first] = await chQuery<Record<string, unknown>>(o.url, (t) => sql`SELECT * FROM ${t.name('persons')} WHERE person = 'late'`)
-    await o.store.log.append(later)
-    // the first (smaller) derivation written again after the newer one: a slow collector's stale write
     const target = parseClickHouseUrl(o.url)
     const conn = new HttpConnection(target, null)
-    await conn.insert(`${o.database}.persons`, [{ ...first, tiebreak: Number.MAX_SAFE_INTEGER }], target.cluster ? { insert_distributed_sync: 1 } : {})
+    // 64-bit keys read as strings, exactly
+    const [first] = await conn.query<Record<string, unknown>>(sql`SELECT * FROM ${raw(`${o.database}.persons`)} WHERE person = 'late'`, { output_format_json_quote_64bit_integers: 1 })
+    await o.store.log.append(later)
+    // the first (smaller) derivation written again after the newer one: a slow collector's stale write
+    await conn.insert(`${o.database}.persons`, [{ ...first, tiebreak: '18446744073709551615' }], target.cluster ? { insert_distributed_sync: 1 } : {})
     await conn.close()
     expect((await new ReportAnswers(o.store).overview(reportQuery('shop'))).pageviews).toBe(3)
   })

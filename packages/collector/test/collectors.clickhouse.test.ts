@@ -3,6 +3,7 @@ import { derive } from '../src/core/derive.js'
 import { computeFullOverview } from '../src/core/metrics.js'
 import { ClickHouseStore } from '../src/store/clickhouse/clickhouse-store.js'
 import { sql } from '../src/store/clickhouse/sql.js'
+import { currentPersonsOfAllSites } from '../src/store/clickhouse/current.js'
 import { parseClickHouseUrl } from '../src/store/clickhouse/url.js'
 import { ReportAnswers } from '../src/reports/answers.js'
 import { DESKTOP_UA, ORIGIN, TOKEN, event, reportQuery } from './fixtures/helpers.js'
@@ -107,7 +108,7 @@ describe.each([
           await chQuery<{ id: string }>(
             url,
             (t) => sql`SELECT e_id AS id FROM ${t.name('persons')} AS p ARRAY JOIN p.e_id
-              WHERE (p.site, p.person, p.version, p.tiebreak) IN (SELECT site, person, max(version), argMax(tiebreak, version) FROM ${t.local('persons')} GROUP BY site, person)`,
+              WHERE ${currentPersonsOfAllSites(t)}`,
           )
         ).map((r) => r.id),
       )

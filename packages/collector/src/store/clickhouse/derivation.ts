@@ -10,8 +10,9 @@ import { sql } from './sql.js'
 const SWEEP_WINDOW_MS = 15 * 60_000
 /** Slack for the clocks of collectors: a derivation holding an event is written after it was received. */
 const CLOCK_SLACK_MS = 5 * 60_000
-/** Browsers per derivation call of a rebuild. */
-const REBUILD_CHUNK = 1000
+/** Browsers per derivation call of a rebuild, and calls in flight (one waits on ClickHouse while one derives). */
+const REBUILD_CHUNK = 2000
+const REBUILD_PARALLEL = 2
 
 /**
  * The derivation of a ClickHouse store. Appends derive what they touch before they are
@@ -39,9 +40,9 @@ export class ClickHouseDerivation implements Derivation {
           WHERE received_at >= ${since} AND is_bot = 0
             AND (site, id) GLOBAL NOT IN (
               SELECT site, e_id FROM ${this.t.name('persons')} ARRAY JOIN e_id
-              WHERE derived_ms >= ${derivedSince} AND (site, person, version, tiebreak) IN (
-                SELECT site, person, max(version), argMax(tiebreak, version) FROM ${this.t.local('persons')}
-                WHERE derived_ms >= ${derivedSince} GROUP BY site, person))`,
+              WHERE derived_ms >= ${derivedSince} AND tiebreak IN (
+                SELECT argMax(tiebreak, version) FROM ${this.t.local('persons')}
+                WHERE derived_ms >= ${derivedSince} GROUP BY site, pno))`,
     )
     if (missing.length === 0) return null
     const rows = missing.map((m) => ({ site: m.site, anonymousId: m.anonymous_id, userId: m.user_id, type: m.type, orderId: m.order_id, isBot: false }) as EventRow)
@@ -71,13 +72,17 @@ export class ClickHouseDerivation implements Derivation {
         },
       )
       const done = new Set<string>()
-      for (let i = 0; i < browsers.length; i += REBUILD_CHUNK) {
-        const chunk = browsers.slice(i, i + REBUILD_CHUNK)
-        const todo = [...chunk, ...chunk.flatMap((b) => usersAt.get(b) ?? [])].filter((p) => !done.has(p) && done.add(p))
-        const r = await this.deriver.derivePersons(site, todo)
-        events += r.events
-        persons += r.persons
+      let next = 0
+      const worker = async () => {
+        while (next < browsers.length) {
+          const chunk = browsers.slice(next, (next += REBUILD_CHUNK))
+          const todo = [...chunk, ...chunk.flatMap((b) => usersAt.get(b) ?? [])].filter((p) => !done.has(p) && done.add(p))
+          const r = await this.deriver.derivePersons(site, todo)
+          events += r.events
+          persons += r.persons
+        }
       }
+      await Promise.all(Array.from({ length: REBUILD_PARALLEL }, worker))
     }
     const result: RefreshResult = { kind: 'rebuild', events, persons, ms: performance.now() - t0 }
     this.options.onDerive?.({ phase: 'done', kind: 'rebuild', events, persons, ms: Math.round(result.ms) })

@@ -59,7 +59,8 @@ const received = 'toYYYYMM(toDateTime(intDiv(received_at, 1000)))'
  * - event_ids, links, orders: look-up tables filled by materialized views at insert: ids for
  *   dedup (sorted by id), (user, browser) pairs and purchases by order id for the derivation.
  * - persons: one row per derivation of a person (derive/person-row.ts): sessions and events as
- *   arrays; of a person's rows, the one with the highest version (then tiebreak) is current.
+ *   arrays; `pno` is a 64-bit hash of the person (integer keys group fast), `tiebreak` a random
+ *   64-bit row id; of a person's rows, the one with the highest version is current (current.ts).
  * - sites, settings, spend, meta: the catalog; the highest version of a key wins.
  */
 const TABLES: TableSpec[] = [
@@ -91,7 +92,7 @@ const TABLES: TableSpec[] = [
   {
     name: 'persons',
     columns: [
-      'site String, person String, version UInt64, tiebreak UInt64, derived_ms Int64, events UInt32, ref_code Nullable(String)',
+      'site String, pno UInt64, person String, version UInt64, tiebreak UInt64, derived_ms Int64, events UInt32, ref_code Nullable(String)',
       's_first_id Array(String), s_start Array(Int64), s_end Array(Int64), s_channel Array(String), s_source Array(String)',
       's_medium Array(String), s_campaign Array(String), s_referrer_domain Array(Nullable(String)), s_entry Array(String)',
       's_exit Array(Nullable(String)), s_device Array(String), s_browser Array(Nullable(String)), s_os Array(Nullable(String))',
@@ -102,8 +103,8 @@ const TABLES: TableSpec[] = [
       'e_order Array(Nullable(String)), e_revenue Array(Nullable(Float64)), e_first Array(UInt8), e_engaged Array(Nullable(Float64))',
       'e_ref Array(Nullable(String)), e_score Array(Nullable(Int32)), e_exp Array(Nullable(String)), e_var Array(Nullable(String))',
     ].join(', '),
-    engine: 'ReplacingMergeTree(version) ORDER BY (site, person)',
-    shard: 'cityHash64(person)',
+    engine: 'ReplacingMergeTree(version) ORDER BY (site, pno)',
+    shard: 'pno',
   },
   {
     name: 'sites',

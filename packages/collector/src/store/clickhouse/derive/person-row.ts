@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import type { CoreEvent, Session } from '../../../core/derive.js'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 
@@ -9,11 +10,16 @@ import { MAX_PATH_DEPTH } from '../../../core/paths.js'
  */
 export interface PersonRow {
   site: string
+  /** The person's key: a 64-bit hash of site and person, as a decimal string (UInt64). */
+  pno: string
   person: string
   /** Orders the derivations of a person (derive/deriver.ts). */
   version: number
-  /** Picks one of two derivations of equal version (their contents are equal too). */
-  tiebreak: number
+  /**
+   * A random 64-bit id of this row (a decimal string): it names the current row of a person in
+   * one integer (current.ts), and picks one of two derivations of equal version (equal contents).
+   */
+  tiebreak: string
   /** When it was derived (the deriving collector's clock): the catch-up sweep looks at recent rows. */
   derived_ms: number
   /** Events derived (the person's non-bot events). */
@@ -64,6 +70,9 @@ export interface PersonRow {
   e_var: (string | null)[]
 }
 
+/** A person's 64-bit key: the first 8 bytes of SHA-256 of site and person (collisions: ~n²/2⁶⁵). */
+export const personKey = (site: string, person: string): string => createHash('sha256').update(site).update('\u0000').update(person).digest().readBigUInt64BE().toString()
+
 /** Is an `a` event followed by a `b` event in the session (events in order)? */
 function followedBy(events: readonly CoreEvent[], a: string, b: string): boolean {
   let seenA = false
@@ -80,7 +89,7 @@ function followedBy(events: readonly CoreEvent[], a: string, b: string): boolean
  */
 export function personRow(site: string, person: string, sessions: readonly Session[], refCode: string | null, firstPurchases: ReadonlySet<string>, version: number): PersonRow {
   const row: PersonRow = {
-    site, person, version, tiebreak: Math.floor(Math.random() * 2 ** 53), derived_ms: Date.now(), events: 0, ref_code: refCode,
+    site, pno: personKey(site, person), person, version, tiebreak: randomBytes(8).readBigUInt64BE().toString(), derived_ms: Date.now(), events: 0, ref_code: refCode,
     s_first_id: [], s_start: [], s_end: [], s_channel: [], s_source: [], s_medium: [], s_campaign: [], s_referrer_domain: [],
     s_entry: [], s_exit: [], s_device: [], s_browser: [], s_os: [], s_country: [], s_pageviews: [], s_others: [], s_tail: [],
     s_cart: [], s_cart_bought: [], s_checkout: [], s_checkout_bought: [], s_pages: [], s_last: [],

@@ -3,14 +3,14 @@ import type { ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { inRange } from '../selection.js'
 import { lit, type Sql } from '../sql.js'
-import { personsQuery } from './query.js'
+import { personsQuery, same } from './query.js'
 
 /** Persons with a selected session of each channel started in range. */
 export const channelVisitorsSql = (t: Tables, q: ReportQuery): Sql =>
   personsQuery(t, q.site, q.filters, {
     with: [`arrayDistinct(arrayFilter((ch, st, ok) -> ok AND ${inRange('st', q.range)}, p.s_channel, p.s_start, s_sel)) AS channels`],
-    select: 'channels[ci] AS channel, count() AS n',
-    arrayJoin: 'arrayEnumerate(channels) AS ci',
+    select: 'channel, count() AS n',
+    arrayJoin: `${same('channels')} AS channel`,
     groupBy: 'channel',
   })
 

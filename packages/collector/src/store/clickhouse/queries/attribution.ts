@@ -3,7 +3,7 @@ import type { ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { goalOf, inRange } from '../selection.js'
 import { lit, type Sql } from '../sql.js'
-import { personsQuery } from './query.js'
+import { personsQuery, same } from './query.js'
 
 /** The `persons` array of each attribution dimension. */
 const BY: Record<AttributionDimension, string> = { channel: 's_channel', source: 's_source', campaign: 's_campaign' }
@@ -62,9 +62,9 @@ export function attributionSql(t: Tables, q: ReportQuery & { model: Model; lookb
       // (value, weight, weight × credit) of every touchpoint of every conversion, in one array
       `arrayReduce('groupArrayArray', arrayMap((tp, w, cr) -> arrayMap((si, x) -> (values_of[si], x, x * cr), tp, w), conv_tp, conv_w, conv_credit)) AS credits`,
     ],
-    select: 'credits[ci].1 AS value, sum(credits[ci].2) AS conversions, sum(credits[ci].3) AS revenue',
-    arrayJoin: 'arrayEnumerate(credits) AS ci',
-    where: ['credits[ci].2 > 0'],
+    select: 'credit.1 AS value, sum(credit.2) AS conversions, sum(credit.3) AS revenue',
+    arrayJoin: `${same('credits')} AS credit`,
+    where: ['credit.2 > 0'],
     groupBy: 'value',
     orderBy: 'revenue DESC, conversions DESC, value ASC',
   })

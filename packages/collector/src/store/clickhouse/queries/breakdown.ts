@@ -3,7 +3,7 @@ import type { ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { goalOf, inRange } from '../selection.js'
 import type { Sql } from '../sql.js'
-import { perSession, personsQuery } from './query.js'
+import { perSession, personsQuery, same } from './query.js'
 
 /** The `persons` array of each session dimension (names are code, never request text). */
 const ARRAY: Record<(typeof SESSION_DIMENSIONS)[number], string> = {
@@ -20,11 +20,11 @@ const ARRAY: Record<(typeof SESSION_DIMENSIONS)[number], string> = {
   country: 's_country',
 }
 
-const rows = (value: string, converted: string, revenue: string) => ({
-  select: `${value} AS value, uniqExact(p.person) AS visitors, count() AS sessions, countIf(${converted}) AS conversions, sum(${revenue}) AS revenue`,
+const ROWS = {
+  select: 'value, uniqExact(p.pno) AS visitors, count() AS sessions, countIf(goals_after > 0) AS conversions, sum(revenue_after) AS revenue',
   groupBy: 'value',
   orderBy: 'visitors DESC, value ASC NULLS LAST',
-})
+}
 
 /**
  * core/breakdown.ts over the current persons, for selected sessions started in range. A session
@@ -36,24 +36,32 @@ export function breakdownSql(t: Tables, q: ReportQuery & { dimension: Dimension;
   const goals = `arrayMap((ty, nm) -> toUInt32(${goalOf(q.goal)}), p.e_type, p.e_name)`
   const orderRevenue = `arrayMap((r, f) -> if(f = 1, ifNull(r, 0), 0), p.e_revenue, p.e_first)`
   if (q.dimension !== 'page') {
+    // sessions by index: the session-sized arrays are copied per joined row, a few each
     return personsQuery(t, q.site, q.filters, {
       with: [...perSession('s_goals', goals), ...perSession('s_revenue', orderRevenue)],
-      ...rows(`p.${ARRAY[q.dimension]}[si]`, 's_goals[si] > 0', 's_revenue[si]'),
+      ...ROWS,
+      select: `p.${ARRAY[q.dimension]}[si] AS value, uniqExact(p.pno) AS visitors, count() AS sessions, countIf(s_goals[si] > 0) AS conversions, sum(s_revenue[si]) AS revenue`,
       arrayJoin: 'arrayEnumerate(p.s_start) AS si',
       where: ['s_sel[si] = 1', inRange('p.s_start[si]', q.range)],
       limit: q.limit,
     })
   }
+  // what follows an event in its session: its session's total minus the running sum at the event
+  // (session totals reach each event through its session index: a session-sized capture, cheap)
   return personsQuery(t, q.site, q.filters, {
     with: [
       `arrayCumSum(${goals}) AS goal_cum`,
       `arrayCumSum(${orderRevenue}) AS revenue_cum`,
+      `arrayMap(last -> goal_cum[last], p.s_last) AS goal_total`,
+      `arrayMap(last -> revenue_cum[last], p.s_last) AS revenue_total`,
+      `p.s_start AS starts`,
       // first pageview of its path in its session
       `arrayMap((ty, u) -> toUInt8(ty = 'pageview' AND u = 1), p.e_type, arrayEnumerateUniq(p.e_sess, p.e_path, arrayMap(ty -> ty = 'pageview', p.e_type))) AS first_view`,
     ],
-    ...rows('p.e_path[j]', 'goal_cum[p.s_last[p.e_sess[j]]] - goal_cum[j] > 0', 'revenue_cum[p.s_last[p.e_sess[j]]] - revenue_cum[j]'),
-    arrayJoin: 'arrayEnumerate(p.e_path) AS j',
-    where: ['first_view[j] = 1', 'e_sel[j] = 1', inRange('p.s_start[p.e_sess[j]]', q.range)],
+    ...ROWS,
+    arrayJoin: `p.e_path AS value, ${same('first_view')} AS fv, ${same('e_sel')} AS ok, arrayMap(si -> starts[si], p.e_sess) AS start,
+      arrayMap((si, c) -> goal_total[si] - c, p.e_sess, goal_cum) AS goals_after, arrayMap((si, c) -> revenue_total[si] - c, p.e_sess, revenue_cum) AS revenue_after`,
+    where: ['fv = 1', 'ok = 1', inRange('start', q.range)],
     limit: q.limit,
   })
 }

@@ -1,12 +1,15 @@
+import { personKey } from '../derive/person-row.js'
 import type { Tables } from '../schema.js'
-import { sql, type Sql } from '../sql.js'
+import { raw, sql, type Sql } from '../sql.js'
 
-/** The current row of one person (its journey): the version filter looks at that person's rows only. */
-export const personRowSql = (t: Tables, site: string, person: string): Sql => sql`
+/** The current row of one person (its journey): by its key, so only that person's rows are read. */
+export function personRowSql(t: Tables, site: string, person: string): Sql {
+  const pno = raw(personKey(site, person)) // digits only: a UInt64 literal
+  return sql`
 SELECT p.* FROM ${t.name('persons')} AS p
-WHERE p.site = ${site} AND p.person = ${person} AND (p.person, p.version, p.tiebreak) IN (
-  SELECT person, max(version), argMax(tiebreak, version) FROM ${t.local('persons')}
-  WHERE site = ${site} AND person = ${person} GROUP BY person)`
+WHERE p.site = ${site} AND p.pno = ${pno} AND p.person = ${person} AND p.tiebreak IN (
+  SELECT argMax(tiebreak, version) FROM ${t.local('persons')} WHERE site = ${site} AND pno = ${pno} GROUP BY pno)`
+}
 
 /** Does any non-bot event carry this userId (links holds every (userId, browser) pair seen)? */
 export const isUserSql = (t: Tables, site: string, id: string): Sql => sql`

@@ -29,6 +29,12 @@ ${raw(parts.limit !== undefined ? `LIMIT ${Math.trunc(parts.limit)}` : '')}`
 }
 
 /**
+ * A WITH alias as an expression ARRAY JOIN accepts: ClickHouse 18.16 joins a column or an
+ * expression, not an alias of one (an identity map makes it an expression).
+ */
+export const same = (alias: string) => `arrayMap(x -> x, ${alias})`
+
+/**
  * WITH entries defining `alias`: per session of the row, the sum of the event-level array
  * `values` over its events (events are grouped by session in order, so a cumulative sum read at
  * each session's last event, minus the previous one's). O(events) per person.

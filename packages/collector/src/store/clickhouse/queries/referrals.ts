@@ -2,7 +2,7 @@ import type { ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { inRange } from '../selection.js'
 import type { Sql } from '../sql.js'
-import { personsQuery } from './query.js'
+import { personsQuery, same } from './query.js'
 
 /** Per-person aliases of core/referrals.ts over the selected events in range. */
 const perPerson = (q: ReportQuery) => [
@@ -39,8 +39,8 @@ export const topReferrersSql = (t: Tables, q: ReportQuery & { limit: number }): 
           [(assumeNotNull(p.ref_code), toUInt64(0), toUInt64(referred AND signed_up), toFloat64(arraySum(order_revenue)))],
           CAST([] AS Array(Tuple(String, UInt64, UInt64, Float64))))) AS credits`,
     ],
-    select: 'credits[ci].1 AS code, sum(credits[ci].2) AS invites, sum(credits[ci].3) AS signups, sum(credits[ci].4) AS revenue',
-    arrayJoin: 'arrayEnumerate(credits) AS ci',
+    select: 'credit.1 AS code, sum(credit.2) AS invites, sum(credit.3) AS signups, sum(credit.4) AS revenue',
+    arrayJoin: `${same('credits')} AS credit`,
     groupBy: 'code',
     orderBy: 'signups DESC, revenue DESC, invites DESC, code ASC',
     limit: q.limit,

@@ -2,7 +2,7 @@ import type { Bucket, ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { bucketIndex } from '../selection.js'
 import { raw, type Sql } from '../sql.js'
-import { personsQuery } from './query.js'
+import { personsQuery, same } from './query.js'
 
 /**
  * core/retention.ts `retentionCounts`: per person the periods (1-based) with a selected event;
@@ -16,8 +16,8 @@ export function retentionSql(t: Tables, q: ReportQuery & { periods: readonly Buc
       `active[1] AS cohort_period`,
       `arrayFilter(k -> k - cohort_period < ${Math.trunc(q.maxPeriods)}, active) AS retained_periods`,
     ],
-    select: 'cohort_period - 1 AS cohort_index, retained_periods[ri] - cohort_period AS period_offset, count() AS persons',
-    arrayJoin: 'arrayEnumerate(retained_periods) AS ri',
+    select: 'cohort_period - 1 AS cohort_index, period - cohort_period AS period_offset, count() AS persons',
+    arrayJoin: `${same('retained_periods')} AS period`,
     where: ['length(active) > 0'],
     groupBy: 'cohort_index, period_offset',
   })
