@@ -68,3 +68,8 @@ export const HTTP_ERRORS = [
 export class ConfigError extends Error {
   readonly code = 'config_invalid'
 }
+
+/** A log cursor that names no row of this log (another file at the same path, a log of another adapter). */
+export class StaleCursorError extends Error {
+  readonly code = 'stale_cursor'
+}

@@ -49,3 +49,19 @@ export const EVENT_COLUMNS: readonly (readonly [column: string, field: keyof Eve
   ['fbclid', 'fbclid', 'varchar'],
   ['msclkid', 'msclkid', 'varchar'],
 ]
+
+/**
+ * A stored row read back (columns by name, as either engine returns them) as an EventRow:
+ * 64-bit integers (bigint or number) and 0/1 booleans become JS numbers and booleans.
+ */
+export function eventRowOf(columns: Record<string, unknown>): EventRow {
+  const out: Record<string, unknown> = {}
+  for (const [column, field, kind] of EVENT_COLUMNS) {
+    const v = columns[column]
+    if (v === null || v === undefined) out[field] = null
+    else if (kind === 'boolean') out[field] = v === true || v === 1 || v === '1'
+    else if (kind === 'varchar') out[field] = String(v)
+    else out[field] = Number(v)
+  }
+  return out as unknown as EventRow
+}

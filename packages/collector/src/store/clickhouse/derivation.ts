@@ -5,6 +5,8 @@ import type { PersonDeriver } from './derive/deriver.js'
 import type { EventRow } from '../event-log.js'
 import type { Tables } from './schema.js'
 import { sql } from './sql.js'
+import { writeMeta, type ImportMark } from './meta.js'
+import { DERIVED_VERSION } from './derive/deriver.js'
 
 /** How far back the catch-up looks for events stored but not derived (a collector stopped between the two). */
 const SWEEP_WINDOW_S = 15 * 60
@@ -26,6 +28,7 @@ export class ClickHouseDerivation implements Derivation {
     private readonly t: Tables,
     private readonly deriver: PersonDeriver,
     private readonly options: StoreOptions = {},
+    private readonly imports: ImportMark = { marked: false },
   ) {}
 
   async refresh(): Promise<RefreshResult | null> {
@@ -75,6 +78,9 @@ export class ClickHouseDerivation implements Derivation {
         persons += r.persons
       }
     }
+    // every person is derived by this definition now, imported events included
+    await writeMeta(this.conn, this.t, 'derived', String(DERIVED_VERSION))
+    this.imports.marked = false
     const result: RefreshResult = { kind: 'rebuild', events, persons, ms: performance.now() - t0 }
     this.options.onDerive?.({ phase: 'done', kind: 'rebuild', events, persons, ms: Math.round(result.ms) })
     return result
