@@ -116,8 +116,11 @@ export async function copyStore(source: Store, target: Store, o: CopyOptions): P
     let p: SiteProgress = resume ? { ...before, complete: false } : { cursor: null, read: 0, copied: before?.copied ?? 0, complete: false }
     const result: SiteResult = { site, total, copied: 0, copiedBefore: p.copied, skipped: 0, spendRows: 0, complete: false }
     results.push(result)
+    const earlier = before === null ? 'none' : before.complete ? 'finished' : 'stopped'
+    o.onProgress?.({ site, total, read: p.read, copied: 0, phase: 'start', earlier })
 
-    const onPage = async (page: LogPage) => {
+    /** Stores a page's new events, then records its cursor: a stop between the two leaves the page to be read again, and findStored skips it. */
+    const write = async (page: LogPage) => {
       const rows = firstOfEachId(page.rows)
       const stored = await target.log.findStored(rows)
       const fresh = rows.filter((r) => !stored.has(eventKey(r.site, r.id)))
@@ -130,11 +133,34 @@ export async function copyStore(source: Store, target: Store, o: CopyOptions): P
       p = { cursor: page.cursor, read: p.read + page.rows.length, copied: p.copied + fresh.length, complete: false }
       await target.catalog.setSetting(key, encodeProgress(p))
       o.onProgress?.({ site, total, read: p.read, copied: result.copied, phase: 'page', earlier })
-      if (o.signal?.aborted) throw new Interrupted()
     }
-    const earlier = before === null ? 'none' : before.complete ? 'finished' : 'stopped'
-    o.onProgress?.({ site, total, read: p.read, copied: 0, phase: 'start', earlier })
-    const readFrom = (cursor: LogCursor | null) => source.log.events(site, cursor, onPage, o.pageSize ? { pageSize: o.pageSize } : {})
+    /**
+     * Reads the site's log from `cursor`, writing each page while the next one is read (the
+     * source's read and the target's write overlap: ~1.5× on 2 cores); pages are written in order,
+     * one at a time. When aborted, the page being written is finished and the next one dropped.
+     */
+    const readFrom = async (cursor: LogCursor | null) => {
+      let writing: Promise<void> | null = null
+      let failed: unknown = null
+      try {
+        await source.log.events(
+          site,
+          cursor,
+          async (page) => {
+            if (writing) await writing
+            if (o.signal?.aborted) throw new Interrupted()
+            writing = write(page)
+            // its failure is thrown by the next page's await, or below
+            writing.catch(() => undefined)
+          },
+          o.pageSize ? { pageSize: o.pageSize } : {},
+        )
+      } catch (err) {
+        failed = err
+      }
+      if (writing) await writing
+      if (failed) throw failed
+    }
     try {
       if (o.signal?.aborted) throw new Interrupted()
       try {

@@ -65,3 +65,18 @@ export function eventRowOf(columns: Record<string, unknown>): EventRow {
   }
   return out as unknown as EventRow
 }
+
+/** Rows read back column by column (values in EVENT_COLUMNS order, as eventRowOf takes them) as EventRows. */
+export function eventRowsOfColumns(columns: readonly (readonly unknown[])[], n: number): EventRow[] {
+  const rows = new Array<EventRow>(n)
+  for (let i = 0; i < n; i++) {
+    const out: Record<string, unknown> = {}
+    for (let c = 0; c < EVENT_COLUMNS.length; c++) {
+      const [, field, kind] = EVENT_COLUMNS[c]!
+      const v = columns[c]![i]
+      out[field] = v === null || v === undefined ? null : kind === 'bigint' || kind === 'integer' || kind === 'double' ? Number(v) : kind === 'boolean' ? v === true || v === 1 : v
+    }
+    rows[i] = out as unknown as EventRow
+  }
+  return rows
+}

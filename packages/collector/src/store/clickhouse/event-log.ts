@@ -7,7 +7,14 @@ import { writeMeta, type ImportMark } from './meta.js'
 import type { Tables } from './schema.js'
 import { list, raw, sql, type Sql } from './sql.js'
 
-const IN_CHUNK = 2000
+/**
+ * Ids per look-up. Each query reads the id column of every granule (1024 rows) one of its ids
+ * falls in — up to the whole table — so fewer, longer lists read less: a 10,000-event page of
+ * `trackway copy` is one query, not five (5× less read at 1M events); max_query_size is raised
+ * for it (its default, 256 KiB, holds ~9,000 ids).
+ */
+const IN_CHUNK = 10_000
+const LONG_QUERY: Settings = { max_query_size: 16_777_216 }
 
 const COLUMNS = raw(EVENT_COLUMNS.map(([c]) => c).join(', '))
 
@@ -133,7 +140,7 @@ export class ClickHouseEventLog implements EventLog {
     for (const [site, ids] of bySite) {
       for (let i = 0; i < ids.length; i += IN_CHUNK) {
         const part = ids.slice(i, i + IN_CHUNK)
-        const rows = await this.conn.query<{ id: string }>(sql`SELECT DISTINCT id FROM ${this.t.name('event_ids')} WHERE site = ${site} AND id IN (${list(part)})`)
+        const rows = await this.conn.query<{ id: string }>(sql`SELECT DISTINCT id FROM ${this.t.name('event_ids')} WHERE site = ${site} AND id IN (${list(part)})`, LONG_QUERY)
         for (const r of rows) found.add(eventKey(site, r.id))
       }
     }

@@ -1,6 +1,6 @@
 import { listValue } from '@duckdb/node-api'
 import { StaleCursorError } from '../../errors.js'
-import { EVENT_COLUMNS, eventRowOf } from '../event-columns.js'
+import { EVENT_COLUMNS, eventRowsOfColumns } from '../event-columns.js'
 import { DEFAULT_PAGE_SIZE, eventKey, type EventKey, type EventLog, type EventRow, type LogCursor, type LogPage } from '../event-log.js'
 import { appendRows } from './appender.js'
 import type { DuckDBHandle } from './handle.js'
@@ -62,36 +62,56 @@ export class DuckDBEventLog implements EventLog {
   }
 
   /**
-   * Pages in rowid order (the order of appending; rowid filters are pushed into the scan, so a page
-   * costs its own rows, ~10 ms per 5000 at the end of 2M rows). Rowids are stable: events are never
-   * deleted or updated.
+   * Pages in rowid order (the order of appending). Rowids are stable — events are never deleted or
+   * updated — and a rowid range is pushed into the scan, so each query reads a bounded range of
+   * rows (`ORDER BY rowid LIMIT n` instead scans every row after the cursor: 1M events took minutes
+   * that way). The range spans more rowids when the site is a small part of the log. A read covers
+   * the rows stored when it starts; later ones come after its last cursor.
    */
   async events(site: string | null, after: LogCursor | null, onPage: (page: LogPage) => void | Promise<void>, options: { pageSize?: number } = {}): Promise<void> {
     const size = options.pageSize ?? DEFAULT_PAGE_SIZE
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`pageSize must be a positive integer, got ${size}`)
     const conn = await this.db.instance.connect()
     try {
-      let mark = -1
+      let scanned = -1
       if (after !== null) {
         const c = parseCursor(after)
         const at = (await conn.runAndReadAll('SELECT site, id FROM events WHERE rowid = $r', { r: BigInt(c.duckdb) })).getRowObjectsJS()[0]
         if (!at || at.site !== c.site || at.id !== c.id) throw new StaleCursorError(`this log holds no event ${c.site}/${c.id} at row ${c.duckdb}`)
         if (site !== null && c.site !== site) throw new StaleCursorError(`a cursor of a read of site "${c.site}" cannot go on reading "${site}"`)
-        mark = c.duckdb
+        scanned = c.duckdb
       }
-      for (;;) {
-        const rows = (
-          await conn.runAndReadAll(
-            `SELECT rowid AS tw_rowid, ${COLUMNS} FROM events WHERE rowid > $mark${site === null ? '' : ' AND site = $site'} ORDER BY rowid LIMIT ${size}`,
-            site === null ? { mark: BigInt(mark) } : { mark: BigInt(mark), site },
-          )
-        ).getRowObjectsJS()
-        if (rows.length === 0) return
-        const last = rows.at(-1)!
-        mark = Number(last.tw_rowid)
-        await onPage({ rows: rows.map(eventRowOf), cursor: JSON.stringify({ duckdb: mark, site: last.site, id: last.id }) })
-        if (rows.length < size) return
+      const top = Number((await conn.runAndReadAll('SELECT coalesce(max(rowid), -1) FROM events')).getRowsJS()[0]![0])
+      const rows: EventRow[] = []
+      const rowids: number[] = []
+      const emit = async (n: number) => {
+        const page = rows.splice(0, n)
+        const last = rowids.splice(0, n).at(-1)!
+        await onPage({ rows: page, cursor: JSON.stringify({ duckdb: last, site: page[n - 1]!.site, id: page[n - 1]!.id }) })
       }
+      let read = 0
+      let matched = 0
+      while (scanned < top) {
+        // rowids per query: a page's worth of the site's rows, as dense as they were so far (at most 16 pages' span)
+        const span = Math.min(16 * size, Math.ceil((size * (read + 1)) / (matched + 1)))
+        const to = Math.min(scanned + span, top)
+        const reader = await conn.runAndReadAll(
+          `SELECT rowid, ${COLUMNS} FROM events WHERE rowid > $from AND rowid <= $to${site === null ? '' : ' AND site = $site'} ORDER BY rowid`,
+          { from: BigInt(scanned), to: BigInt(to), ...(site === null ? {} : { site }) },
+        )
+        read += to - scanned
+        scanned = to
+        const n = reader.currentRowCount
+        matched += n
+        if (n > 0) {
+          // by column: 1.6× faster than getRowObjectsJS for these 40 columns (measured, 100k rows)
+          const [ids, ...columns] = reader.getColumnsJS() as [bigint[], ...unknown[][]]
+          rows.push(...eventRowsOfColumns(columns, n))
+          for (const r of ids) rowids.push(Number(r))
+        }
+        while (rows.length >= size) await emit(size)
+      }
+      if (rows.length > 0) await emit(rows.length)
     } finally {
       conn.closeSync()
     }
