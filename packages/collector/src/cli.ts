@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util'
-import { defaultConfig, loadConfig, WEAK_TOKEN_LENGTH } from './config.js'
-import { openStore } from './store/open-store.js'
+import { loadConfig, storeUrlOf, WEAK_TOKEN_LENGTH } from './config.js'
 import { buildApp } from './app.js'
 import { ConfigError, StoreOpenError } from './errors.js'
 import { parseDemoArgs, runDemo } from './demo/command.js'
+import { COPY_USAGE, runCopy } from './cli/copy.js'
+import { openStopped } from './cli/stopped-store.js'
 
 const USAGE = `Usage: trackway <command> [options]
 
@@ -11,6 +12,7 @@ Commands:
   serve     Run the collector (ingest, reports, /sdk.js, dashboard)
   demo      Send weeks of realistic synthetic history to a running collector's site
   rebuild   Derive persons, sessions and orders again from the event log (collector stopped)
+  copy      Copy sites, events and ad spend from one store into another (e.g. DuckDB to ClickHouse)
   help      Show this help
 
 serve options (flag > environment variable > default):
@@ -35,7 +37,8 @@ demo options:
 
 rebuild options:
   --store URL     TRACKWAY_STORE    duckdb:./trackway-data/trackway.duckdb
-`
+
+${COPY_USAGE}`
 
 /** Runs the `trackway` command line; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -44,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command ? 0 : 2
   }
-  if (command !== 'serve' && command !== 'demo' && command !== 'rebuild') {
+  if (command !== 'serve' && command !== 'demo' && command !== 'rebuild' && command !== 'copy') {
     console.error(`trackway: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -59,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0
     }
     if (command === 'rebuild') return await rebuild(rest)
+    if (command === 'copy') return await runCopy(rest)
     return await serve(rest)
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -81,19 +85,11 @@ async function rebuild(argv: string[]): Promise<number> {
   let url: string
   try {
     const { values } = parseArgs({ args: argv, options: { store: { type: 'string' } }, strict: true, allowPositionals: false })
-    url = values.store ?? process.env.TRACKWAY_STORE ?? defaultConfig.store
+    url = storeUrlOf(values.store)
   } catch (err) {
     throw new ConfigError(`rebuild: ${(err as Error).message}`)
   }
-  const store = await openStore(url, { deriveOnInit: false })
-  try {
-    await store.init()
-  } catch (err) {
-    if (/lock/i.test(String((err as Error).message))) {
-      throw new ConfigError(`rebuild: ${url} is open in another process — stop the collector first`)
-    }
-    throw err
-  }
+  const store = await openStopped(url, { deriveOnInit: false }, 'rebuild')
   try {
     const r = await store.derivation.rebuild()
     console.log(`rebuilt the derived tables of ${url}: ${r.events} events of ${r.persons} persons in ${(r.ms / 1000).toFixed(1)} s`)

@@ -3,6 +3,7 @@ import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
 import { demoShopDir } from './paths.js'
 import { redactStoreUrl } from './store/store-url.js'
+import { parseClickHouseUrl } from './store/clickhouse/url.js'
 
 /** A site declared at start (`--site id:origin[,origin]`). */
 export interface SiteSeed {
@@ -176,4 +177,25 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
   return resolveConfig(partial)
+}
+
+/**
+ * The store a maintenance command works on (`rebuild --store`, `copy --from`): the flag >
+ * TRACKWAY_STORE > the default, as for `serve`.
+ */
+export function storeUrlOf(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
+  return flag ?? env.TRACKWAY_STORE ?? defaultConfig.store
+}
+
+/** Checks a store URL as far as it can be without opening it (scheme, path, a ClickHouse URL's parts); `flag` names it in errors. */
+export function checkStoreUrl(url: string, flag: string): void {
+  if (url.startsWith('duckdb:')) {
+    if (url === 'duckdb:') throw new ConfigError(`${flag} duckdb: needs a file path, e.g. duckdb:./trackway-data/trackway.duckdb`)
+    return
+  }
+  if (/^clickhouses?:\/\//.test(url)) {
+    parseClickHouseUrl(url, flag)
+    return
+  }
+  throw new ConfigError(`${flag} must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(url)}"`)
 }

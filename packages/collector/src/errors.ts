@@ -73,3 +73,8 @@ export class StoreOpenError extends Error {
 export class ConfigError extends Error {
   readonly code = 'config_invalid'
 }
+
+/** A log cursor that names no row of this log (another file at the same path, a log of another adapter). */
+export class StaleCursorError extends Error {
+  readonly code = 'stale_cursor'
+}

@@ -11,7 +11,7 @@ function memoryStore(opts: { failAppend?: boolean; shared?: boolean } = {}) {
   const commits: number[] = []
   /** Rows the writer found stored and handed to append (a shared log derives their persons again). */
   const restated: EventRow[] = []
-  const store: EventLog = {
+  const store: ConstructorParameters<typeof IngestWriter>[0] & Pick<EventLog, 'count' | 'ping'> = {
     exclusive: !opts.shared,
     append: async (rows: readonly EventRow[], found: readonly EventRow[] = []) => {
       if (opts.failAppend) throw new Error('disk full')

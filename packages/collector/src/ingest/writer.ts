@@ -55,7 +55,8 @@ export class IngestWriter {
   private readyDone = false
 
   constructor(
-    private readonly events: EventLog,
+    /** What ingest needs of the log (bulk reads and imports are `trackway copy`'s). */
+    private readonly events: Pick<EventLog, 'exclusive' | 'append' | 'findStored' | 'scanKeys'>,
     private readonly opts: WriterOptions,
     private readonly log: FastifyBaseLogger,
     private readonly metrics: Metrics,

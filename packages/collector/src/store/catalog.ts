@@ -17,6 +17,8 @@ export interface Catalog {
   setSetting(key: string, value: string): Promise<void>
   /** Stores ad spend rows (SPEC §6) at once: a row replaces the stored one with the same date, channel, source and campaign. */
   upsertSpend(site: string, rows: readonly SpendRow[]): Promise<void>
+  /** Every spend row of a site as stored (the latest upload of each date, channel, source and campaign), by date, channel, source, campaign; absent names (null) first. */
+  listSpend(site: string): Promise<SpendRow[]>
   /** Spend per channel over the site-local dates [fromDate, toDate]; rows without a channel are left out (SPEC §5 Acquisition). */
   spendByChannel(site: string, fromDate: string, toDate: string): Promise<Map<string, number>>
 }

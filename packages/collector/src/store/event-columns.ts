@@ -49,3 +49,34 @@ export const EVENT_COLUMNS: readonly (readonly [column: string, field: keyof Eve
   ['fbclid', 'fbclid', 'varchar'],
   ['msclkid', 'msclkid', 'varchar'],
 ]
+
+/**
+ * A stored row read back (columns by name, as either engine returns them) as an EventRow:
+ * 64-bit integers (bigint or number) and 0/1 booleans become JS numbers and booleans.
+ */
+export function eventRowOf(columns: Record<string, unknown>): EventRow {
+  const out: Record<string, unknown> = {}
+  for (const [column, field, kind] of EVENT_COLUMNS) {
+    const v = columns[column]
+    if (v === null || v === undefined) out[field] = null
+    else if (kind === 'boolean') out[field] = v === true || v === 1 || v === '1'
+    else if (kind === 'varchar') out[field] = String(v)
+    else out[field] = Number(v)
+  }
+  return out as unknown as EventRow
+}
+
+/** Rows read back column by column (values in EVENT_COLUMNS order, as eventRowOf takes them) as EventRows. */
+export function eventRowsOfColumns(columns: readonly (readonly unknown[])[], n: number): EventRow[] {
+  const rows = new Array<EventRow>(n)
+  for (let i = 0; i < n; i++) {
+    const out: Record<string, unknown> = {}
+    for (let c = 0; c < EVENT_COLUMNS.length; c++) {
+      const [, field, kind] = EVENT_COLUMNS[c]!
+      const v = columns[c]![i]
+      out[field] = v === null || v === undefined ? null : kind === 'bigint' || kind === 'integer' || kind === 'double' ? Number(v) : kind === 'boolean' ? v === true || v === 1 : v
+    }
+    rows[i] = out as unknown as EventRow
+  }
+  return rows
+}

@@ -54,6 +54,21 @@ export type EventKey = string
 
 export const eventKey = (site: string, id: string): EventKey => `${site}\u0000${id}`
 
+/**
+ * Where a read of the log stopped: text only the adapter that returned it reads back (DuckDB: a
+ * rowid; ClickHouse: a sort key). Callers keep it (e.g. `trackway copy`'s progress) and pass it again.
+ */
+export type LogCursor = string
+
+/** One page of a read of the log: its rows, and the cursor just after the last of them. */
+export interface LogPage {
+  rows: EventRow[]
+  cursor: LogCursor
+}
+
+/** Events per page of `EventLog.events` unless asked otherwise. */
+export const DEFAULT_PAGE_SIZE = 10_000
+
 /** Appending to, and looking up in, a store's event log. */
 export interface EventLog {
   /**
@@ -68,6 +83,25 @@ export interface EventLog {
    * brings up to date too (the collector that stored them may have stopped before it could).
    */
   append(rows: readonly EventRow[], stored?: readonly EventRow[]): Promise<void>
+  /**
+   * Stores rows durably without deriving persons from them (bulk loads: `trackway copy`), all or
+   * none; `derivation.rebuild()` brings the derived tables up to date afterwards. The caller has
+   * checked that none of them is stored (findStored). DuckDB: the same as append.
+   */
+  import(rows: readonly EventRow[]): Promise<void>
+  /**
+   * Reads the stored events of a site (null: every site) back in a stable order, each event once,
+   * in pages of at most `pageSize` rows (default DEFAULT_PAGE_SIZE); the next page waits for
+   * `onPage`. `after`: a cursor of an earlier page of the same read — the read goes on just after
+   * it. A cursor of another log (or of a log that no longer holds its row) throws StaleCursorError.
+   */
+  events(site: string | null, after: LogCursor | null, onPage: (page: LogPage) => void | Promise<void>, options?: { pageSize?: number }): Promise<void>
+  /**
+   * True when `events` reads in the order rows were appended (DuckDB: rowid), so rows appended after
+   * a read come after its last cursor. False when the order is a sort key (ClickHouse): a new row
+   * may sort before a cursor, and only a read from the start is sure to see it.
+   */
+  readonly readsInAppendOrder: boolean
   /** Which of these (site, id) pairs are stored already. */
   findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>>
   /** Keys of events received at or after `sinceMs`, oldest first, in pages (to rebuild the dedup filter). */

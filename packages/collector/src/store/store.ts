@@ -25,4 +25,10 @@ export interface StoreOptions {
   /** Refresh derived tables in the background after appends (default); bulk loads turn it off. */
   backgroundRefresh?: boolean
   onDerive?: (e: DeriveEvent) => void
+  /**
+   * Open for reading the log and catalog only (`trackway copy`'s source; default false): DuckDB
+   * opens the file read-only (so it still refuses a file a collector holds), ClickHouse runs no
+   * DDL; both check that a Trackway store is there (ConfigError if not) and derive nothing.
+   */
+  readOnly?: boolean
 }

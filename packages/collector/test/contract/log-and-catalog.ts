@@ -1,9 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { eventKey } from '../../src/store/event-log.js'
+import { derive } from '../../src/core/derive.js'
+import { computeFullOverview } from '../../src/core/metrics.js'
+import { StaleCursorError } from '../../src/errors.js'
+import { ReportAnswers } from '../../src/reports/answers.js'
+import { eventKey, type EventRow, type LogCursor, type LogPage } from '../../src/store/event-log.js'
 import type { Store } from '../../src/store/store.js'
+import { demoRows } from '../fixtures/demo-rows.js'
+import { reportQuery } from '../fixtures/helpers.js'
 import { row } from '../fixtures/rows.js'
+import { close } from './datasets.js'
 import type { OpenedStore, OpenStore } from './fixture.js'
 
+const byId = (rows: readonly EventRow[]) => [...rows].sort((a, b) => (a.site + a.id < b.site + b.id ? -1 : 1))
+
+/** Rows of two sites and several browsers, one with every field set (odd text, fractional numbers, a bot). */
+function logRows(): EventRow[] {
+  const full = row({
+    id: 'full-aaaaaa', anonymousId: 'anon-2', type: 'purchase', userId: 'u-1', referrer: 'https://www.google.com/', referrerDomain: 'google.com',
+    title: 'Ünïcode “title” \\ \' \n\t', props: '{"a":1}', orderId: 'o-1', revenue: 0.1 + 0.2, currency: 'EUR', items: '[{"sku":"A","price":12.5,"quantity":1}]',
+    referralCode: 'R1', urlRef: 'R1', score: 4, experiment: 'x', variant: 'b', engagedMs: 1234.5678, country: 'DE', utmSource: 's', utmMedium: 'm',
+    utmCampaign: 'c', utmTerm: 't', utmContent: 'n', utmId: 'i', gclid: 'g', fbclid: 'f', msclkid: 'k', isBot: true, browser: null, os: null,
+    t: 1_767_225_600_123, ts: 1_767_225_599_000, receivedAt: 1_767_225_601_456,
+  })
+  const rows = [full]
+  for (let i = 0; i < 14; i++) {
+    rows.push(row({ id: `read-${String(i).padStart(2, '0')}-${'zyxwvutsrqponm'[i]}aaaa`, site: i % 4 === 3 ? 'blog' : 'shop', anonymousId: `anon-${i % 5}`, t: Date.UTC(2026, 0, 10) + i * 1000 }))
+  }
+  return rows
+}
 /** The event log and the catalog of one adapter: what ingest, sites, settings and spend rely on. */
 export function logAndCatalogContract(open: OpenStore): void {
   describe('event log and catalog', () => {
@@ -56,6 +80,59 @@ export function logAndCatalogContract(open: OpenStore): void {
         expect([...(await store.log.findStored([full]))]).toEqual([eventKey('shop', 'full-aaaaaa')])
       })
 
+      /** Every page of one read: events(site, after) with pages of `pageSize`. */
+      const read = async (site: string | null, after: LogCursor | null, pageSize: number) => {
+        const pages: LogPage[] = []
+        await store.log.events(site, after, (p) => void pages.push(p), { pageSize })
+        return pages
+      }
+
+      it('reads every stored event back once, every field as appended, in a stable order', async () => {
+        const rows = logRows()
+        await store.log.append(rows.slice(0, 6))
+        await store.log.append(rows.slice(6))
+        const shop = (await read('shop', null, 1000)).flatMap((p) => p.rows)
+        expect(byId(shop)).toEqual(byId(rows.filter((r) => r.site === 'shop')))
+        expect((await read('shop', null, 1000)).flatMap((p) => p.rows)).toEqual(shop)
+        expect(byId((await read(null, null, 1000)).flatMap((p) => p.rows))).toEqual(byId(rows))
+        expect(await read('none', null, 1000)).toEqual([])
+      })
+
+      it('reads in pages whose cursors resume just after them, for one site or every site', async () => {
+        const rows = logRows()
+        await store.log.append(rows)
+        for (const site of ['shop', null]) {
+          const whole = (await read(site, null, 1000)).flatMap((p) => p.rows)
+          const pages = await read(site, null, 3)
+          expect(pages.map((p) => p.rows.length)).toEqual(pages.map((_, i) => (i < pages.length - 1 ? 3 : whole.length - 3 * i)))
+          expect(pages.flatMap((p) => p.rows)).toEqual(whole)
+          let done = 0
+          for (const page of pages) {
+            done += page.rows.length
+            // a new read from a cursor (another process, another page size) goes on exactly after it
+            expect((await read(site, page.cursor, 2)).flatMap((p) => p.rows), `${site} after ${done}`).toEqual(whole.slice(done))
+          }
+          expect(await read(site, pages.at(-1)!.cursor, 3)).toEqual([])
+        }
+      })
+
+      it('refuses a cursor that is not one of its log', async () => {
+        await store.log.append(logRows())
+        const pages = await read('shop', null, 2)
+        await expect(store.log.events('shop', 'not a cursor', () => undefined)).rejects.toThrow(StaleCursorError)
+        await expect(store.log.events('blog', pages[0]!.cursor, () => undefined)).rejects.toThrow(StaleCursorError)
+      })
+
+      it('imports rows without deriving on the way, and a rebuild derives them', async () => {
+        const rows = demoRows('imp', 40, 7)
+        for (let i = 0; i < rows.length; i += 500) await store.log.import(rows.slice(i, i + 500))
+        expect(await store.log.count('imp')).toBe(rows.length)
+        expect(byId((await read('imp', null, 5000)).flatMap((p) => p.rows))).toEqual(byId(rows))
+        await store.derivation.rebuild()
+        const range = { fromMs: 0, toMs: 4e12 }
+        close(await new ReportAnswers(store).overview(reportQuery('imp', range)), computeFullOverview(derive(rows), range))
+      })
+
       it('answers a ping', async () => {
         await expect(store.log.ping()).resolves.toBeUndefined()
       })
@@ -88,6 +165,22 @@ export function logAndCatalogContract(open: OpenStore): void {
         expect(await store.catalog.spendByChannel('shop', '2026-01-01', '2026-01-02')).toEqual(new Map([['Email', 25]]))
         expect(await store.catalog.spendByChannel('shop', '2026-01-01', '2026-01-31')).toEqual(new Map([['Email', 25], ['Paid Search', 7]]))
         expect(await store.catalog.spendByChannel('shop', '2025-12-01', '2025-12-31')).toEqual(new Map())
+      })
+
+      it('lists a site\'s spend rows as stored: the latest upload of each key, names absent as null', async () => {
+        await store.catalog.upsertSpend('shop', [
+          { date: '2026-01-02', channel: 'Email', source: 'news', campaign: 'jan', amount: 5.25 },
+          { date: '2026-01-01', channel: 'Email', source: null, campaign: null, amount: 10 },
+          { date: '2026-01-01', channel: null, source: 'tv', campaign: null, amount: 100 },
+        ])
+        await store.catalog.upsertSpend('shop', [{ date: '2026-01-01', channel: 'Email', source: null, campaign: null, amount: 0.1 + 0.2 }])
+        await store.catalog.upsertSpend('blog', [{ date: '2026-01-01', channel: 'Email', source: null, campaign: null, amount: 1000 }])
+        expect(await store.catalog.listSpend('shop')).toEqual([
+          { date: '2026-01-01', channel: null, source: 'tv', campaign: null, amount: 100 },
+          { date: '2026-01-01', channel: 'Email', source: null, campaign: null, amount: 0.1 + 0.2 },
+          { date: '2026-01-02', channel: 'Email', source: 'news', campaign: 'jan', amount: 5.25 },
+        ])
+        expect(await store.catalog.listSpend('none')).toEqual([])
       })
     })
   })

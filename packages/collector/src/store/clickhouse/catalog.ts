@@ -53,6 +53,15 @@ export class ClickHouseCatalog implements Catalog {
     )
   }
 
+  async listSpend(site: string): Promise<SpendRow[]> {
+    const rows = await this.conn.query<{ date: string; channel: string; source: string; campaign: string; amount: number }>(
+      sql`SELECT date, channel, source, campaign, argMax(amount, version) AS amount FROM ${this.t.name('spend')}
+          WHERE site = ${site} GROUP BY date, channel, source, campaign ORDER BY date, channel, source, campaign`,
+    )
+    // an absent name is stored as '' (18.16 keys cannot be Nullable): null again, as it was given
+    return rows.map((r) => ({ date: r.date, channel: r.channel || null, source: r.source || null, campaign: r.campaign || null, amount: Number(r.amount) }))
+  }
+
   async spendByChannel(site: string, fromDate: string, toDate: string): Promise<Map<string, number>> {
     const rows = await this.conn.query<{ channel: string; amount: number }>(
       sql`SELECT channel, sum(amount) AS amount FROM (

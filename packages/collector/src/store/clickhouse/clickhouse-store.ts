@@ -6,7 +6,9 @@ import { ClickHouseEventLog } from './event-log.js'
 import { DERIVED_VERSION, PersonDeriver } from './derive/deriver.js'
 import { ClickHouseReports } from './reports.js'
 import { ddl, SCHEMA_VERSION, Tables } from './schema.js'
-import { sql } from './sql.js'
+import { list, sql } from './sql.js'
+import { readMeta, writeMeta, type ImportMark } from './meta.js'
+import { ConfigError } from '../../errors.js'
 import type { ClickHouseTarget } from './url.js'
 
 /** How often a collector looks for events stored but never derived (derivation.ts refresh). */
@@ -36,10 +38,11 @@ export class ClickHouseStore implements Store {
     // acknowledge only what every shard holds: a Distributed insert waits for them all
     const write: Settings = cluster ? { insert_distributed_sync: 1 } : {}
     const deriver = new PersonDeriver(conn, this.t, write)
-    this.log = new ClickHouseEventLog(conn, this.t, write, deriver)
+    const imports: ImportMark = { marked: false }
+    this.log = new ClickHouseEventLog(conn, this.t, write, deriver, imports)
     this.catalog = new ClickHouseCatalog(conn, this.t, write)
     this.reports = new ClickHouseReports(conn, this.t)
-    this.derivation = new ClickHouseDerivation(conn, this.t, deriver, options)
+    this.derivation = new ClickHouseDerivation(conn, this.t, deriver, options, imports)
   }
 
   /** Opens a store over HTTP (`clickhouse://…`). */
@@ -48,18 +51,15 @@ export class ClickHouseStore implements Store {
   }
 
   async init(): Promise<void> {
+    if (this.options.readOnly) return this.checkReadable()
     for (const statement of ddl(this.t)) await this.conn.command(statement)
-    const [meta] = await this.conn.query<{ schema: string | null; derived: string | null }>(
-      sql`SELECT argMaxIf(value, version, key = 'schema') AS schema, argMaxIf(value, version, key = 'derived') AS derived
-          FROM ${this.t.name('meta')}`,
-    )
-    if (meta?.schema !== String(SCHEMA_VERSION)) await this.setMeta('schema', String(SCHEMA_VERSION))
+    const meta = await readMeta(this.conn, this.t)
+    if (meta.schema !== String(SCHEMA_VERSION)) await writeMeta(this.conn, this.t, 'schema', String(SCHEMA_VERSION))
     if (this.options.deriveOnInit !== false) {
-      // a store derived by an older definition (or never) is derived again; else catch up
-      if (meta?.derived !== String(DERIVED_VERSION)) {
-        await this.derivation.rebuild()
-        await this.setMeta('derived', String(DERIVED_VERSION))
-      } else await this.derivation.refresh()
+      // a store derived by an older definition (or never, or with imports not yet derived) is
+      // derived again (rebuild() records the version); else catch up
+      if (meta.derived !== String(DERIVED_VERSION)) await this.derivation.rebuild()
+      else await this.derivation.refresh()
     }
     if (this.options.backgroundRefresh !== false) {
       this.sweep = setInterval(() => void this.derivation.refresh().catch(() => undefined), SWEEP_EVERY_MS)
@@ -67,8 +67,13 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  private async setMeta(key: string, value: string): Promise<void> {
-    await this.conn.insert(this.t.name('meta').text, [{ key, value, version: Date.now() }], this.t.cluster ? { insert_distributed_sync: 1 } : {})
+  /** A store to read from: its tables must be there; nothing is created, written or derived. */
+  private async checkReadable(): Promise<void> {
+    const names = ['events', 'sites', 'settings', 'spend']
+    const found = await this.conn.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${this.t.database} AND name IN (${list(names)})`)
+    if (found.length !== names.length) {
+      throw new ConfigError(`ClickHouse database "${this.t.database}" holds no Trackway store (it has no ${names.join(', ')} tables)`)
+    }
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import type { PersonDeriver } from './derive/deriver.js'
 import type { EventRow } from '../event-log.js'
 import type { Tables } from './schema.js'
 import { sql } from './sql.js'
+import { writeMeta, type ImportMark } from './meta.js'
+import { DERIVED_VERSION } from './derive/deriver.js'
 
 /** How far back the catch-up looks for events stored but not derived (a collector stopped between the two). */
 const SWEEP_WINDOW_MS = 15 * 60_000
@@ -29,6 +31,7 @@ export class ClickHouseDerivation implements Derivation {
     private readonly t: Tables,
     private readonly deriver: PersonDeriver,
     private readonly options: StoreOptions = {},
+    private readonly imports: ImportMark = { marked: false },
   ) {}
 
   async refresh(now = Date.now()): Promise<RefreshResult | null> {
@@ -84,6 +87,9 @@ export class ClickHouseDerivation implements Derivation {
       }
       await Promise.all(Array.from({ length: REBUILD_PARALLEL }, worker))
     }
+    // every person is derived by this definition now, imported events included
+    await writeMeta(this.conn, this.t, 'derived', String(DERIVED_VERSION))
+    this.imports.marked = false
     const result: RefreshResult = { kind: 'rebuild', events, persons, ms: performance.now() - t0 }
     this.options.onDerive?.({ phase: 'done', kind: 'rebuild', events, persons, ms: Math.round(result.ms) })
     return result

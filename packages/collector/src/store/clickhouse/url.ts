@@ -14,21 +14,21 @@ export interface ClickHouseTarget {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
-/** Parses a `--store clickhouse://…` URL; a bad one is a ConfigError naming the part. */
-export function parseClickHouseUrl(raw: string): ClickHouseTarget {
+/** Parses a `--store clickhouse://…` URL; a bad one is a ConfigError naming the part (and `flag`, e.g. `--to`). */
+export function parseClickHouseUrl(raw: string, flag = '--store'): ClickHouseTarget {
   let u: URL
   try {
     u = new URL(raw)
   } catch {
-    throw new ConfigError(`--store: not a URL: ${redact(raw)}`)
+    throw new ConfigError(`${flag}: not a URL: ${redact(raw)}`)
   }
-  if (u.protocol !== 'clickhouse:' && u.protocol !== 'clickhouses:') throw new ConfigError(`--store: expected clickhouse://, got ${u.protocol}`)
-  if (!u.hostname) throw new ConfigError('--store clickhouse://: the URL names no host')
+  if (u.protocol !== 'clickhouse:' && u.protocol !== 'clickhouses:') throw new ConfigError(`${flag}: expected clickhouse://, got ${u.protocol}`)
+  if (!u.hostname) throw new ConfigError(`${flag} clickhouse://: the URL names no host`)
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'trackway'
-  if (!NAME.test(database)) throw new ConfigError(`--store clickhouse://: database "${database}" must match ${NAME}`)
+  if (!NAME.test(database)) throw new ConfigError(`${flag} clickhouse://: database "${database}" must match ${NAME}`)
   const cluster = u.searchParams.get('cluster')
-  if (cluster !== null && !NAME.test(cluster)) throw new ConfigError(`--store clickhouse://: cluster "${cluster}" must match ${NAME}`)
-  for (const k of u.searchParams.keys()) if (k !== 'cluster') throw new ConfigError(`--store clickhouse://: unknown parameter "${k}" (only cluster)`)
+  if (cluster !== null && !NAME.test(cluster)) throw new ConfigError(`${flag} clickhouse://: cluster "${cluster}" must match ${NAME}`)
+  for (const k of u.searchParams.keys()) if (k !== 'cluster') throw new ConfigError(`${flag} clickhouse://: unknown parameter "${k}" (only cluster)`)
   const scheme = u.protocol === 'clickhouses:' ? 'https' : 'http'
   return {
     url: `${scheme}://${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${u.port || (scheme === 'https' ? '8443' : '8123')}`,

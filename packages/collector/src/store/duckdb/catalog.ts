@@ -54,6 +54,21 @@ export class DuckDBCatalog implements Catalog {
     })
   }
 
+  async listSpend(site: string): Promise<SpendRow[]> {
+    const rows = await this.db.query(
+      `SELECT date, channel, source, campaign, amount FROM spend WHERE site = $site
+       ORDER BY date, channel NULLS FIRST, source NULLS FIRST, campaign NULLS FIRST`,
+      { site },
+    )
+    return rows.map((r) => ({
+      date: r.date as string,
+      channel: r.channel as string | null,
+      source: r.source as string | null,
+      campaign: r.campaign as string | null,
+      amount: Number(r.amount),
+    }))
+  }
+
   async spendByChannel(site: string, fromDate: string, toDate: string): Promise<Map<string, number>> {
     const rows = await this.db.query(
       `SELECT channel, sum(amount) AS amount FROM spend

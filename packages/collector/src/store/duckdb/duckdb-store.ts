@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { ConfigError } from '../../errors.js'
 import type { Store, StoreOptions } from '../store.js'
 import { MACROS } from './derive/macros.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
@@ -20,7 +22,7 @@ export class DuckDBStore implements Store {
   readonly reports: DuckDBReports
 
   constructor(path: string, private readonly options: StoreOptions = {}) {
-    this.db = new DuckDBHandle(path)
+    this.db = new DuckDBHandle(path, options.readOnly === true)
     this.derivation = new DuckDBDerivation(this.db, options)
     this.log = new DuckDBEventLog(this.db, () => this.derivation.noteAppend())
     this.catalog = new DuckDBCatalog(this.db)
@@ -31,6 +33,7 @@ export class DuckDBStore implements Store {
   }
 
   async init(): Promise<void> {
+    if (this.options.readOnly) return this.openReadOnly()
     await this.db.open()
     for (const sql of [...DDL, ...DERIVED_DDL, ...MACROS]) await this.db.admin.run(sql)
     const rows = (await this.db.admin.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
@@ -40,6 +43,14 @@ export class DuckDBStore implements Store {
     // Catch up with events appended since the last refresh (e.g. before a crash), or derive
     // everything when the derived tables are new or of another version.
     if (this.options.deriveOnInit !== false) await this.derivation.refresh()
+  }
+
+  /** A store to read from: it must exist and be a Trackway store; nothing is created or derived. */
+  private async openReadOnly(): Promise<void> {
+    if (!existsSync(this.db.path)) throw new ConfigError(`duckdb:${this.db.path}: no such file`)
+    await this.db.open()
+    const [found] = await this.db.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('events', 'sites', 'settings', 'spend')")
+    if (Number(found?.n) !== 4) throw new ConfigError(`duckdb:${this.db.path} is not a Trackway store (it has no events, sites, settings and spend tables)`)
   }
 
   async close(): Promise<void> {

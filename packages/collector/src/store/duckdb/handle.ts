@@ -16,14 +16,22 @@ export class DuckDBHandle {
   admin!: DuckDBConnection
   derived!: DuckDBConnection
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    /** Opened READ_ONLY: DuckDB still takes a (shared) lock, so a file a collector holds is refused. */
+    readonly readOnly = false,
+  ) {}
 
   async open(): Promise<void> {
-    if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
-    // DuckDB checkpoints when the WAL reaches 16 MB by default, inside whichever COMMIT crosses it:
-    // that stalled ingest group commits for 0.3–0.6 s (p99 523 → 59 ms with 256 MB, see
-    // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash.
-    this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB' })
+    if (this.readOnly) {
+      this.instance = await DuckDBInstance.create(this.path, { access_mode: 'READ_ONLY' })
+    } else {
+      if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
+      // DuckDB checkpoints when the WAL reaches 16 MB by default, inside whichever COMMIT crosses it:
+      // that stalled ingest group commits for 0.3–0.6 s (p99 523 → 59 ms with 256 MB, see
+      // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash.
+      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB' })
+    }
     this.write = await this.instance.connect()
     this.admin = await this.instance.connect()
     this.derived = await this.instance.connect()
