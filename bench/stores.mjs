@@ -96,7 +96,9 @@ function startClickHouse(kind) {
   spawnSync('bash', [STOP, dir])
   const base = kind === 'single' ? 29500 : 29600
   const out = execFileSync('bash', [START, dir], { env: { ...process.env, SHARDS: kind === 'single' ? '1' : '2', BASE_PORT: String(base) }, encoding: 'utf8' })
-  const url = /^TRACKWAY_STORE=(.+)$/m.exec(out)[1].replace('/trackway', '/bench')
+  const u = new URL(/^TRACKWAY_STORE=(.+)$/m.exec(out)[1])
+  u.pathname = '/bench'
+  const url = u.toString()
   return { dir, url, stop: () => spawnSync('bash', [STOP, dir]) }
 }
 

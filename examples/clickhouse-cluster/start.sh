@@ -52,18 +52,21 @@ dataDir=$dir/zookeeper/data
 clientPort=$zk_port
 clientPortAddress=127.0.0.1
 admin.enableServer=false
-4lw.commands.whitelist=ruok
+4lw.commands.whitelist=srvr
 CFG
   nohup "$java" -Xmx256m -cp /usr/share/java/zookeeper.jar org.apache.zookeeper.server.quorum.QuorumPeerMain \
     "$dir/zookeeper/zoo.cfg" > "$dir/zookeeper/zookeeper.log" 2>&1 &
   echo $! > "$dir/zookeeper/pid"
-  wait_port 127.0.0.1 "$zk_port" 30
-  # an open port is not a serving ZooKeeper: ClickHouse 18.16 crashes on ON CLUSTER DDL when its
-  # first session fails, so wait for "imok"
-  for _ in $(seq 1 200); do
-    [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port"; printf ruok >&3; timeout 1 cat <&3) 2>/dev/null)" = imok ] && break
-    sleep 0.05
+  wait_port 127.0.0.1 "$zk_port" 60
+  # An open port (or "imok") is not a serving ZooKeeper, and ClickHouse 18.16 crashes on its next
+  # ZooKeeper call once a session attempt failed: so the servers start only when `srvr` says it
+  # serves (Mode: standalone).
+  zk_ok=""
+  for _ in $(seq 1 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$zk_port"; printf srvr >&3; timeout 1 cat <&3) 2>/dev/null | grep -q '^Mode: standalone'; then zk_ok=1; break; fi
+    sleep 0.1
   done
+  [ -n "$zk_ok" ] || { echo "ZooKeeper on 127.0.0.1:$zk_port is not serving after 60 s (see $dir/zookeeper/zookeeper.log)" >&2; exit 1; }
 fi
 
 # The cluster as every shard sees it: shard i is the server on 127.0.0.1:tcp_i.

@@ -16,7 +16,7 @@ import type { ReportQueries } from '../report-queries.js'
 import type { ClickHouseConnection } from './connection.js'
 import type { Tables } from './schema.js'
 import { sumMapOf } from './selection.js'
-import { OVERVIEW_COUNTS, overviewSql } from './queries/overview.js'
+import { OVERVIEW_COUNTS, overviewSql, overviewTotalSql } from './queries/overview.js'
 import { sessionsSql } from './queries/sessions.js'
 import { breakdownSql } from './queries/breakdown.js'
 import { funnelSql, medianOf } from './queries/funnel.js'
@@ -50,6 +50,11 @@ export class ClickHouseReports implements ReportQueries {
 
   async overview(q: ReportQuery & { buckets: readonly Bucket[] }): Promise<{ label: string; counts: OverviewCounts }[]> {
     if (q.buckets.length === 0) return []
+    if (q.buckets.length === 1) {
+      const [b] = q.buckets
+      const [totals] = await this.conn.query(overviewTotalSql(this.t, { ...q, range: b! }))
+      return [{ label: b!.label, counts: Object.fromEntries(OVERVIEW_COUNTS.map((k) => [k, num(totals?.[k])])) as unknown as OverviewCounts }]
+    }
     const [row] = await this.conn.query(overviewSql(this.t, q))
     const maps = Object.fromEntries(OVERVIEW_COUNTS.map((k) => [k, sumMapOf(row?.[k])])) as Record<(typeof OVERVIEW_COUNTS)[number], Map<number, number>>
     return q.buckets.map((b, i) => ({

@@ -1,3 +1,5 @@
+import { EVENT_TYPES } from '@trackway/protocol'
+import { CHANNELS } from '../../core/channels.js'
 import { EVENT_COLUMNS, type Kind } from '../event-columns.js'
 import { raw, type Sql } from './sql.js'
 
@@ -34,6 +36,11 @@ const TYPE: Record<Kind, string> = { varchar: 'String', bigint: 'Int64', double:
 
 /** The events columns as ClickHouse types: NULL-able where the log allows null. */
 export const EVENT_COLUMN_TYPES = EVENT_COLUMNS.map(([column, , kind, notNull]) => [column, notNull ? TYPE[kind] : `Nullable(${TYPE[kind]})`] as const)
+
+/** Event types and channels as 1-byte enums: reports compare them on every event of a range. */
+const enumOf = (names: readonly string[]) => `Enum8(${names.map((n, i) => `'${n}' = ${i + 1}`).join(', ')})`
+const EVENT_TYPE = enumOf(EVENT_TYPES)
+const CHANNEL = enumOf(CHANNELS)
 
 /*
  * No column has a DEFAULT: ClickHouse 18.16 fills a column a JSONEachRow insert leaves out with
@@ -92,14 +99,14 @@ const TABLES: TableSpec[] = [
   {
     name: 'persons',
     columns: [
-      'site String, pno UInt64, person String, version UInt64, tiebreak UInt64, derived_ms Int64, events UInt32, ref_code Nullable(String)',
-      's_first_id Array(String), s_start Array(Int64), s_end Array(Int64), s_channel Array(String), s_source Array(String)',
+      'site String, pno UInt64, person String, version UInt64, tiebreak UInt64, derived_ms Int64, events UInt32, first_t Int64, last_t Int64, ref_code Nullable(String)',
+      `s_first_id Array(String), s_start Array(Int64), s_end Array(Int64), s_channel Array(${CHANNEL}), s_source Array(String)`,
       's_medium Array(String), s_campaign Array(String), s_referrer_domain Array(Nullable(String)), s_entry Array(String)',
       's_exit Array(Nullable(String)), s_device Array(String), s_browser Array(Nullable(String)), s_os Array(Nullable(String))',
       's_country Array(Nullable(String)), s_pageviews Array(UInt32), s_others Array(UInt32), s_tail Array(Float64)',
       's_cart Array(UInt8), s_cart_bought Array(UInt8), s_checkout Array(UInt8), s_checkout_bought Array(UInt8), s_pages Array(Array(String))',
-      's_last Array(UInt32)',
-      'e_sess Array(UInt32), e_id Array(String), e_type Array(String), e_name Array(Nullable(String)), e_t Array(Int64), e_path Array(String)',
+      's_last Array(UInt32), s_goals Array(Array(String)), s_order_revenue Array(Float64)',
+      `e_sess Array(UInt32), e_id Array(String), e_type Array(${EVENT_TYPE}), e_name Array(Nullable(String)), e_t Array(Int64), e_path Array(String)`,
       'e_order Array(Nullable(String)), e_revenue Array(Nullable(Float64)), e_first Array(UInt8), e_engaged Array(Nullable(Float64))',
       'e_ref Array(Nullable(String)), e_score Array(Nullable(Int32)), e_exp Array(Nullable(String)), e_var Array(Nullable(String))',
     ].join(', '),

@@ -1,3 +1,4 @@
+import { CHANNELS } from '../../core/channels.js'
 import { SESSION_FILTERS, type Filters } from '../../core/filters.js'
 import type { Bucket } from '../../core/query.js'
 import { lit, raw, type Sql } from './sql.js'
@@ -15,7 +16,7 @@ const SESSION_ARRAY: Record<(typeof SESSION_FILTERS)[number], string> = {
 }
 
 /**
- * WITH aliases over one current `persons` row (alias `p`): `s_sel`, per session 1 when the
+ * WITH aliases over one current `persons` row (alias `p`): `s_sel`, per session non-zero when the
  * common filters (SPEC §6) select it — by its attributes, by a pageview of `path` in it, or by
  * whether its person was referred — and `e_sel`, the same for each event (its session's).
  * Values are rendered by lit(); a filtered report counts only the events of selected sessions.
@@ -27,6 +28,11 @@ export function selection(f: Filters): Sql {
   const conds: string[] = []
   for (const k of SESSION_FILTERS) {
     if (f[k] === undefined) continue
+    // channels are an Enum8, which rejects a name it does not have: such a filter selects nothing
+    if (k === 'channel' && !(CHANNELS as readonly string[]).includes(f[k]!)) {
+      conds.push('0')
+      continue
+    }
     args.push(`f_${k}`)
     arrays.push(`p.${SESSION_ARRAY[k]}`)
     conds.push(`ifNull(f_${k} = ${lit(f[k])}, 0)`)
@@ -37,7 +43,13 @@ export function selection(f: Filters): Sql {
   // a person-level value goes in as an alias: captured, unlike a column
   const referred = f.referred === undefined ? '' : 'toUInt8(p.ref_code IS NOT NULL) AS p_referred,\n'
   if (f.referred !== undefined) conds.push(`p_referred = ${f.referred ? 1 : 0}`)
-  const cond = conds.length ? conds.join(' AND ') : '1'
+  // unfiltered, everything is selected: arrays of ones, filled (not mapped). Not an alias of a
+  // column: 18.16 loses such aliases when it rewrites a query for the shards of a cluster.
+  if (conds.length === 0) {
+    return raw(`arrayResize(CAST([] AS Array(UInt8)), length(p.s_start), toUInt8(1)) AS s_sel,
+arrayResize(CAST([] AS Array(UInt8)), length(p.e_sess), toUInt8(1)) AS e_sel`)
+  }
+  const cond = conds.join(' AND ')
   return raw(`${path}${referred}arrayMap((${args.join(', ')}) -> toUInt8(${cond}), ${arrays.join(', ')}) AS s_sel,
 arrayMap(si -> s_sel[si], p.e_sess) AS e_sel`)
 }

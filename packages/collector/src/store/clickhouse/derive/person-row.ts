@@ -24,6 +24,9 @@ export interface PersonRow {
   derived_ms: number
   /** Events derived (the person's non-bot events). */
   events: number
+  /** The times of its first and last event: a report skips persons without an event near its range. */
+  first_t: number
+  last_t: number
   ref_code: string | null
   s_first_id: string[]
   s_start: number[]
@@ -53,6 +56,10 @@ export interface PersonRow {
   s_pages: string[][]
   /** 1-based index in the e_* arrays of the session's last event: per-session sums by cumulative sums. */
   s_last: number[]
+  /** The session's goal keys: its event types and `custom:name`s (a breakdown's conversions). */
+  s_goals: string[][]
+  /** Revenue of the orders whose earliest purchase is in the session. */
+  s_order_revenue: number[]
   e_sess: number[]
   e_id: string[]
   e_type: string[]
@@ -89,10 +96,10 @@ function followedBy(events: readonly CoreEvent[], a: string, b: string): boolean
  */
 export function personRow(site: string, person: string, sessions: readonly Session[], refCode: string | null, firstPurchases: ReadonlySet<string>, version: number): PersonRow {
   const row: PersonRow = {
-    site, pno: personKey(site, person), person, version, tiebreak: randomBytes(8).readBigUInt64BE().toString(), derived_ms: Date.now(), events: 0, ref_code: refCode,
+    site, pno: personKey(site, person), person, version, tiebreak: randomBytes(8).readBigUInt64BE().toString(), derived_ms: Date.now(), events: 0, first_t: 0, last_t: 0, ref_code: refCode,
     s_first_id: [], s_start: [], s_end: [], s_channel: [], s_source: [], s_medium: [], s_campaign: [], s_referrer_domain: [],
     s_entry: [], s_exit: [], s_device: [], s_browser: [], s_os: [], s_country: [], s_pageviews: [], s_others: [], s_tail: [],
-    s_cart: [], s_cart_bought: [], s_checkout: [], s_checkout_bought: [], s_pages: [], s_last: [],
+    s_cart: [], s_cart_bought: [], s_checkout: [], s_checkout_bought: [], s_pages: [], s_last: [], s_goals: [], s_order_revenue: [],
     e_sess: [], e_id: [], e_type: [], e_name: [], e_t: [], e_path: [], e_order: [], e_revenue: [], e_first: [], e_engaged: [],
     e_ref: [], e_score: [], e_exp: [], e_var: [],
   }
@@ -151,6 +158,13 @@ export function personRow(site: string, person: string, sessions: readonly Sessi
     }
     row.events += evs.length
     row.s_last.push(row.events)
+    row.s_goals.push([...new Set(evs.filter((e) => e.type !== 'custom' || e.name !== null).map((e) => (e.type === 'custom' ? `custom:${e.name}` : e.type)))])
+    row.s_order_revenue.push(evs.reduce((n, e) => n + (e.type === 'purchase' && firstPurchases.has(e.id) ? (e.revenue ?? 0) : 0), 0))
   })
+  // sessions do not overlap and each is in t order, so the events are too
+  if (row.events > 0) {
+    row.first_t = row.e_t[0]!
+    row.last_t = row.e_t[row.events - 1]!
+  }
   return row
 }

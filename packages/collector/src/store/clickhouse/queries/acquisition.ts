@@ -8,6 +8,7 @@ import { personsQuery, same } from './query.js'
 /** Persons with a selected session of each channel started in range. */
 export const channelVisitorsSql = (t: Tables, q: ReportQuery): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [`arrayDistinct(arrayFilter((ch, st, ok) -> ok AND ${inRange('st', q.range)}, p.s_channel, p.s_start, s_sel)) AS channels`],
     select: 'channel, count() AS n',
     arrayJoin: `${same('channels')} AS channel`,
@@ -21,6 +22,7 @@ export const channelVisitorsSql = (t: Tables, q: ReportQuery): Sql =>
  */
 export const newCustomerChannelsSql = (t: Tables, q: ReportQuery): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       `arrayFirstIndex(f -> f = 1, p.e_first) AS fo`,
       `p.e_t[fo] AS fo_t`,
@@ -28,6 +30,6 @@ export const newCustomerChannelsSql = (t: Tables, q: ReportQuery): Sql =>
       `arrayFirstIndex((si, st) -> si = fo_sess OR st >= fo_t - ${lit(ACQUISITION_LOOKBACK_MS)}, arrayEnumerate(p.s_start), p.s_start) AS first_touch`,
     ],
     select: 'p.s_channel[first_touch] AS channel, count() AS n',
-    where: ['fo > 0', inRange('fo_t', q.range), 'e_sel[fo] = 1'],
+    where: ['fo > 0', inRange('fo_t', q.range), 'e_sel[fo] > 0'],
     groupBy: 'channel',
   })

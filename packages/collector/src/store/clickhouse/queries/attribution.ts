@@ -54,6 +54,7 @@ export function conversionsWith(q: ReportQuery & { lookbackMs: number }): string
  */
 export function attributionSql(t: Tables, q: ReportQuery & { model: Model; lookbackMs: number; by: AttributionDimension }): Sql {
   return personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       ...conversionsWith(q),
       `p.${BY[q.by]} AS values_of`,

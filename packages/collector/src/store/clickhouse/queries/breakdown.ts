@@ -2,8 +2,8 @@ import { SESSION_DIMENSIONS, type Dimension } from '../../../core/breakdown.js'
 import type { ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { goalOf, inRange } from '../selection.js'
-import type { Sql } from '../sql.js'
-import { perSession, personsQuery, same } from './query.js'
+import { lit, type Sql } from '../sql.js'
+import { personsQuery, same } from './query.js'
 
 /** The `persons` array of each session dimension (names are code, never request text). */
 const ARRAY: Record<(typeof SESSION_DIMENSIONS)[number], string> = {
@@ -38,17 +38,19 @@ export function breakdownSql(t: Tables, q: ReportQuery & { dimension: Dimension;
   if (q.dimension !== 'page') {
     // sessions by index: the session-sized arrays are copied per joined row, a few each
     return personsQuery(t, q.site, q.filters, {
-      with: [...perSession('s_goals', goals), ...perSession('s_revenue', orderRevenue)],
+      span: q.range,
       ...ROWS,
-      select: `p.${ARRAY[q.dimension]}[si] AS value, uniqExact(p.pno) AS visitors, count() AS sessions, countIf(s_goals[si] > 0) AS conversions, sum(s_revenue[si]) AS revenue`,
+      select: `p.${ARRAY[q.dimension]}[si] AS value, uniqExact(p.pno) AS visitors, count() AS sessions,
+        countIf(has(p.s_goals[si], ${lit(q.goal)})) AS conversions, sum(p.s_order_revenue[si]) AS revenue`,
       arrayJoin: 'arrayEnumerate(p.s_start) AS si',
-      where: ['s_sel[si] = 1', inRange('p.s_start[si]', q.range)],
+      where: ['s_sel[si] > 0', inRange('p.s_start[si]', q.range)],
       limit: q.limit,
     })
   }
   // what follows an event in its session: its session's total minus the running sum at the event
   // (session totals reach each event through its session index: a session-sized capture, cheap)
   return personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       `arrayCumSum(${goals}) AS goal_cum`,
       `arrayCumSum(${orderRevenue}) AS revenue_cum`,
@@ -61,7 +63,7 @@ export function breakdownSql(t: Tables, q: ReportQuery & { dimension: Dimension;
     ...ROWS,
     arrayJoin: `p.e_path AS value, ${same('first_view')} AS fv, ${same('e_sel')} AS ok, arrayMap(si -> starts[si], p.e_sess) AS start,
       arrayMap((si, c) -> goal_total[si] - c, p.e_sess, goal_cum) AS goals_after, arrayMap((si, c) -> revenue_total[si] - c, p.e_sess, revenue_cum) AS revenue_after`,
-    where: ['fv = 1', 'ok = 1', inRange('start', q.range)],
+    where: ['fv = 1', 'ok > 0', inRange('start', q.range)],
     limit: q.limit,
   })
 }

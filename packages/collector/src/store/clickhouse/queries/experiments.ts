@@ -11,6 +11,7 @@ import { personsQuery } from './query.js'
  */
 export const experimentSql = (t: Tables, q: ReportQuery & { experiment: string }): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       `arrayFirstIndex((ty, ex, va, tt, ok) -> ok AND ty = 'experiment' AND ifNull(ex = ${lit(q.experiment)}, 0) AND va IS NOT NULL AND ${inRange('tt', q.range)},
         p.e_type, p.e_exp, p.e_var, p.e_t, e_sel) AS xi`,

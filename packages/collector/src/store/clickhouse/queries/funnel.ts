@@ -25,7 +25,7 @@ export function funnelSql(t: Tables, q: ReportQuery & { steps: readonly FunnelSt
     )
     selects.push(`countIf(i${k} > 0) AS reached_${k}`, `arraySort(groupArrayIf(gap${k}, i${k} > 0)) AS gaps_${k}`)
   }
-  return personsQuery(t, q.site, q.filters, { with: withs, select: selects.join(',\n  ') })
+  return personsQuery(t, q.site, q.filters, { span: q.range, with: withs, select: selects.join(',\n  ') })
 }
 
 /** The exact median of sorted values; null when there are none (SPEC §5). */

@@ -1,8 +1,9 @@
 import type { Bucket, ReportQuery } from '../../../core/query.js'
 import type { Tables } from '../schema.js'
 import { currentPersons } from '../current.js'
-import { bucketIndex, goalOf, selection } from '../selection.js'
+import { bucketIndex, goalOf, inRange, selection } from '../selection.js'
 import { raw, sql, type Sql } from '../sql.js'
+import { personsQuery, spanOf } from './query.js'
 
 /** The counts of the overview, each a `sumMap` over bucket indexes (1-based), in the order of OverviewCounts. */
 export const OVERVIEW_COUNTS = [
@@ -47,5 +48,33 @@ SELECT
   sumMap(ord_b, arrayFilter((r, k, ok, f) -> ok AND k > 0 AND f = 1, arrayMap(r -> ifNull(r, 0), p.e_revenue), e_b, e_sel, p.e_first)) AS revenue,
   sumMap(signup_b, ${raw(ones('signup_b'))}) AS signups
 FROM ${t.name('persons')} AS p
-WHERE ${currentPersons(t, q.site)}`
+WHERE ${raw(spanOf({ fromMs: Math.min(...q.buckets.map((x) => x.fromMs)), toMs: Math.max(...q.buckets.map((x) => x.toMs)) }))} AND ${currentPersons(t, q.site)}`
+}
+
+/**
+ * The overview over one range (the common case), as plain per-person counts: no bucket indexes
+ * and no sumMap, one pass over the events per figure. Columns are named as OVERVIEW_COUNTS.
+ */
+export function overviewTotalSql(t: Tables, q: ReportQuery): Sql {
+  const inR = (x: string) => inRange(x, q.range)
+  const goal = goalOf(q.goal)
+  const sessions = (cond: string, value: string, args = '') =>
+    `sum(arraySum(arrayFilter((v, st, ok${args}) -> ok AND ${inR('st')}${cond}, ${value}, p.s_start, s_sel)))`
+  return personsQuery(t, q.site, q.filters, {
+    span: q.range,
+    select: `countIf(arrayExists((tt, ok) -> ok AND ${inR('tt')}, p.e_t, e_sel)) AS visitors,
+  sum(arrayCount((st, ok) -> ok AND ${inR('st')}, p.s_start, s_sel)) AS sessions,
+  sum(arrayCount((tt, ty, ok) -> ok AND ty = 'pageview' AND ${inR('tt')}, p.e_t, p.e_type, e_sel)) AS pageviews,
+  sum(arrayCount((st, ok, pv, ot) -> ok AND ${inR('st')} AND pv = 1 AND ot = 0, p.s_start, s_sel, p.s_pageviews, p.s_others)) AS bounces,
+  ${sessions('', 'p.s_pageviews')} AS sessionPageviews,
+  ${sessions('', 'arrayMap((a, z, tl) -> toFloat64(z - a) + tl, p.s_start, p.s_end, p.s_tail)')} AS lengthSum,
+  countIf(arrayExists((tt, ty, nm, ok) -> ok AND ${inR('tt')} AND ${goal}, p.e_t, p.e_type, p.e_name, e_sel)) AS converted,
+  ${sessions('', 'p.s_cart')} AS carts,
+  ${sessions('', 'p.s_cart_bought')} AS cartsBought,
+  ${sessions('', 'p.s_checkout')} AS checkouts,
+  ${sessions('', 'p.s_checkout_bought')} AS checkoutsBought,
+  sum(arrayCount((tt, f, ok) -> ok AND f = 1 AND ${inR('tt')}, p.e_t, p.e_first, e_sel)) AS orders,
+  sum(arraySum(arrayFilter((r, tt, f, ok) -> ok AND f = 1 AND ${inR('tt')}, arrayMap(r -> ifNull(r, 0), p.e_revenue), p.e_t, p.e_first, e_sel))) AS revenue,
+  countIf(arrayExists((tt, ty, ok) -> ok AND ty = 'signup' AND ${inR('tt')}, p.e_t, p.e_type, e_sel)) AS signups`,
+  })
 }

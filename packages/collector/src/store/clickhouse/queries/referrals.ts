@@ -18,6 +18,7 @@ const perPerson = (q: ReportQuery) => [
 /** core/referrals.ts `referralCounts` totals over the current persons. */
 export const referralTotalsSql = (t: Tables, q: ReportQuery): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: perPerson(q),
     select: `sum(length(invite_codes)) AS invites, countIf(length(invite_codes) > 0) AS referrers, countIf(referred) AS referred_visitors,
   countIf(referred AND signed_up) AS referred_signups, countIf(customer) AS customers,
@@ -31,6 +32,7 @@ export const referralTotalsSql = (t: Tables, q: ReportQuery): Sql =>
  */
 export const topReferrersSql = (t: Tables, q: ReportQuery & { limit: number }): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       ...perPerson(q),
       `arrayConcat(

@@ -11,6 +11,7 @@ import { personsQuery, same } from './query.js'
 export function retentionSql(t: Tables, q: ReportQuery & { periods: readonly Bucket[]; maxPeriods: number }): Sql {
   const b = bucketIndex(q.periods)
   return personsQuery(t, q.site, q.filters, {
+    span: { fromMs: Math.min(...q.periods.map((p) => p.fromMs)), toMs: Math.max(...q.periods.map((p) => p.toMs)) },
     with: [
       `arraySort(arrayDistinct(arrayFilter((k, ok) -> ok AND k > 0, arrayMap(tt -> ${raw(b('tt')).text}, p.e_t), e_sel))) AS active`,
       `active[1] AS cohort_period`,

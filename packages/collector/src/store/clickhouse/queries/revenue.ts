@@ -11,6 +11,7 @@ import { personsQuery } from './query.js'
  */
 export const revenueSql = (t: Tables, q: ReportQuery): Sql =>
   personsQuery(t, q.site, q.filters, {
+    span: q.range,
     with: [
       `arrayMap(r -> ifNull(r, 0), p.e_revenue) AS rev`,
       `arrayFilter((r, tt, f, ok) -> f = 1 AND ok AND ${inRange('tt', q.range)}, rev, p.e_t, p.e_first, e_sel) AS ord_rev`,
