@@ -69,6 +69,16 @@ export interface LogPage {
 /** Events per page of `EventLog.events` unless asked otherwise. */
 export const DEFAULT_PAGE_SIZE = 10_000
 
+/**
+ * A key to look up: site and id, and the event's client time `ts` when known — a retry carries the
+ * same `ts`, so a store may use it to find the key's neighbourhood.
+ */
+export interface StoredKey {
+  site: string
+  id: string
+  ts?: number
+}
+
 /** Appending to, and looking up in, a store's event log. */
 export interface EventLog {
   /**
@@ -103,7 +113,7 @@ export interface EventLog {
    */
   readonly readsInAppendOrder: boolean
   /** Which of these (site, id) pairs are stored already. */
-  findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>>
+  findStored(keys: readonly StoredKey[]): Promise<Set<EventKey>>
   /** Keys of events received at or after `sinceMs`, oldest first, in pages (to rebuild the dedup filter). */
   scanKeys(sinceMs: number, onPage: (keys: { key: EventKey; receivedAt: number }[]) => void): Promise<void>
   /** Distinct stored events of a site, bots included. */

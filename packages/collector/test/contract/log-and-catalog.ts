@@ -41,7 +41,8 @@ export function logAndCatalogContract(open: OpenStore): void {
 
     describe('event log', () => {
       it('finds exactly the stored (site, id) pairs', async () => {
-        await store.log.append([row({ id: 'id-aaaaaaaa' }), row({ id: 'id-bbbbbbbb', site: 'blog' })])
+        const stored = [row({ id: 'id-aaaaaaaa' }), row({ id: 'id-bbbbbbbb', site: 'blog', ts: Date.UTC(2026, 0, 3, 7) })]
+        await store.log.append(stored)
         const found = await store.log.findStored([
           { site: 'shop', id: 'id-aaaaaaaa' },
           { site: 'shop', id: 'id-bbbbbbbb' },
@@ -50,6 +51,13 @@ export function logAndCatalogContract(open: OpenStore): void {
         ])
         expect([...found].sort()).toEqual([eventKey('blog', 'id-bbbbbbbb'), eventKey('shop', 'id-aaaaaaaa')].sort())
         expect(await store.log.findStored([])).toEqual(new Set())
+        // keys with their client time, as the ingest writer asks (a retry carries the same ts)
+        const timed = await store.log.findStored([
+          { site: 'shop', id: 'id-aaaaaaaa', ts: stored[0]!.ts },
+          { site: 'blog', id: 'id-bbbbbbbb', ts: stored[1]!.ts },
+          { site: 'shop', id: 'id-cccccccc', ts: stored[0]!.ts },
+        ])
+        expect([...timed].sort()).toEqual([eventKey('blog', 'id-bbbbbbbb'), eventKey('shop', 'id-aaaaaaaa')].sort())
       })
 
       it('scans the keys received since a time, page by page', async () => {

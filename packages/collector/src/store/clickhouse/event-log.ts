@@ -1,11 +1,11 @@
 import { StaleCursorError } from '../../errors.js'
 import { EVENT_COLUMNS, eventRowOf } from '../event-columns.js'
-import { DEFAULT_PAGE_SIZE, eventKey, type EventKey, type EventLog, type EventRow, type LogCursor, type LogPage } from '../event-log.js'
+import { DEFAULT_PAGE_SIZE, eventKey, type EventKey, type EventLog, type EventRow, type LogCursor, type LogPage, type StoredKey } from '../event-log.js'
 import type { ClickHouseConnection, Settings } from './connection.js'
 import type { PersonDeriver } from './derive/deriver.js'
 import { writeMeta, type ImportMark } from './meta.js'
-import type { Tables } from './schema.js'
-import { list, raw, sql, type Sql } from './sql.js'
+import { ID_HOUR_MS, type Tables } from './schema.js'
+import { join, list, raw, sql, type Sql } from './sql.js'
 
 /**
  * Ids per look-up. Each query reads the id column of every granule (1024 rows) one of its ids
@@ -133,13 +133,27 @@ export class ClickHouseEventLog implements EventLog {
     }
   }
 
-  async findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>> {
+  /**
+   * Looks the keys up in `event_ids`, sorted by (site, hour of ts, id): a key with its `ts` reads
+   * only the granules of that hour (a retry carries the same ts), not the ids of the whole log.
+   */
+  async findStored(keys: readonly StoredKey[]): Promise<Set<EventKey>> {
     const found = new Set<EventKey>()
-    const bySite = new Map<string, string[]>()
-    for (const k of keys) (bySite.get(k.site) ?? bySite.set(k.site, []).get(k.site)!).push(k.id)
-    for (const [site, ids] of bySite) {
-      for (let i = 0; i < ids.length; i += IN_CHUNK) {
-        const part = ids.slice(i, i + IN_CHUNK)
+    const bySite = new Map<string, StoredKey[]>()
+    for (const k of keys) (bySite.get(k.site) ?? bySite.set(k.site, []).get(k.site)!).push(k)
+    for (const [site, all] of bySite) {
+      const timed = all.filter((k) => k.ts !== undefined)
+      const untimed = all.filter((k) => k.ts === undefined).map((k) => k.id)
+      for (let i = 0; i < timed.length; i += IN_CHUNK) {
+        const part = timed.slice(i, i + IN_CHUNK).map((k) => sql`(${Math.floor(k.ts! / ID_HOUR_MS)}, ${k.id})`)
+        const rows = await this.conn.query<{ id: string }>(
+          sql`SELECT DISTINCT id FROM ${this.t.name('event_ids')} WHERE site = ${site} AND (hour, id) IN (${join(part)})`,
+          LONG_QUERY,
+        )
+        for (const r of rows) found.add(eventKey(site, r.id))
+      }
+      for (let i = 0; i < untimed.length; i += IN_CHUNK) {
+        const part = untimed.slice(i, i + IN_CHUNK)
         const rows = await this.conn.query<{ id: string }>(sql`SELECT DISTINCT id FROM ${this.t.name('event_ids')} WHERE site = ${site} AND id IN (${list(part)})`, LONG_QUERY)
         for (const r of rows) found.add(eventKey(site, r.id))
       }

@@ -1,7 +1,7 @@
 import { listValue } from '@duckdb/node-api'
 import { StaleCursorError } from '../../errors.js'
 import { EVENT_COLUMNS, eventRowsOfColumns } from '../event-columns.js'
-import { DEFAULT_PAGE_SIZE, eventKey, type EventKey, type EventLog, type EventRow, type LogCursor, type LogPage } from '../event-log.js'
+import { DEFAULT_PAGE_SIZE, eventKey, type EventKey, type EventLog, type EventRow, type LogCursor, type LogPage, type StoredKey } from '../event-log.js'
 import { appendRows } from './appender.js'
 import type { DuckDBHandle } from './handle.js'
 
@@ -117,7 +117,7 @@ export class DuckDBEventLog implements EventLog {
     }
   }
 
-  async findStored(keys: readonly { site: string; id: string }[]): Promise<Set<EventKey>> {
+  async findStored(keys: readonly StoredKey[]): Promise<Set<EventKey>> {
     const found = new Set<EventKey>()
     const bySite = new Map<string, string[]>()
     for (const k of keys) (bySite.get(k.site) ?? bySite.set(k.site, []).get(k.site)!).push(k.id)
