@@ -7,6 +7,7 @@
 #   examples/clickhouse-cluster/start.sh DIR            # 2 shards, ports from 28100
 #   SHARDS=1 examples/clickhouse-cluster/start.sh DIR   # one plain server (no cluster, no ZooKeeper)
 #   BASE_PORT=29100 examples/clickhouse-cluster/start.sh DIR
+#   START_TIMEOUT=300 examples/clickhouse-cluster/start.sh DIR   # seconds to wait per server (120)
 #   examples/clickhouse-cluster/stop.sh DIR
 #
 # Needs Debian's clickhouse-server (18.16) and, for 2 shards, zookeeper (3.8, Java):
@@ -18,6 +19,7 @@ set -euo pipefail
 dir=${1:?usage: start.sh DIR}
 shards=${SHARDS:-2}
 base=${BASE_PORT:-28100}
+start_timeout=${START_TIMEOUT:-120} # seconds per server: one restarted on much data, on a busy machine, takes a while
 user=trackway
 password=${TRACKWAY_CH_PASSWORD:-trackway}
 mkdir -p "$dir"
@@ -120,7 +122,7 @@ XML
   nohup clickhouse-server --config-file="$d/config.xml" > "$d/log/stdout.log" 2>&1 &
   echo $! > "$d/pid"
 done
-for i in $(seq 0 $((shards - 1))); do wait_port 127.0.0.1 $((base + 10 * i)) 30; done
+for i in $(seq 0 $((shards - 1))); do wait_port 127.0.0.1 $((base + 10 * i)) "$start_timeout"; done
 if [ "$shards" -gt 1 ]; then
   # every shard has its ZooKeeper session before anyone sends ON CLUSTER DDL
   for i in $(seq 0 $((shards - 1))); do
