@@ -6,6 +6,8 @@
 //   node bench/stores.mjs                       # 10M events (stores cached in .bench-cache/)
 //   node bench/stores.mjs --events 1000000      # 1M
 //   node bench/stores.mjs --stores duckdb,clickhouse --runs 5
+//   node bench/stores.mjs --keep-derived        # a cached DuckDB file keeps its derived tables (no timed rebuild)
+//   node bench/stores.mjs --cluster-from-single # the cluster gets the single server's tables by INSERT … SELECT FROM remote()
 //
 // 1. The events of bench/reports-data.mjs (the report benchmark's generator) go into a DuckDB file,
 //    cached as .bench-cache/stores-<N>.duckdb, whose derived tables are rebuilt (timed).
@@ -36,6 +38,8 @@ const { values: opt } = parseArgs({
     events: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '3' },
     stores: { type: 'string', default: 'duckdb,clickhouse,cluster' },
+    'keep-derived': { type: 'boolean', default: false },
+    'cluster-from-single': { type: 'boolean', default: false },
     out: { type: 'string' },
     md: { type: 'string' },
   },
@@ -81,11 +85,16 @@ async function duckdbStore() {
     await store.catalog.setSetting('bench.stores', stamp)
     built.reused = false
   }
-  const r0 = performance.now()
-  const rebuilt = await store.derivation.rebuild()
-  built.rebuildMs = Math.round(performance.now() - r0)
-  built.derived = { events: rebuilt.events, persons: rebuilt.persons }
-  log(`  duckdb: derived ${rebuilt.events} events of ${rebuilt.persons} persons in ${(built.rebuildMs / 1000).toFixed(1)} s`)
+  if (built.reused && opt['keep-derived']) {
+    // the cached file's derived tables are current (only this benchmark writes it): not rebuilt
+    log('  duckdb: derived tables kept (--keep-derived)')
+  } else {
+    const r0 = performance.now()
+    const rebuilt = await store.derivation.rebuild()
+    built.rebuildMs = Math.round(performance.now() - r0)
+    built.derived = { events: rebuilt.events, persons: rebuilt.persons }
+    log(`  duckdb: derived ${rebuilt.events} events of ${rebuilt.persons} persons in ${(built.rebuildMs / 1000).toFixed(1)} s`)
+  }
   await store.close()
   return { built, open: () => new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false }) }
 }
@@ -107,29 +116,53 @@ const target = (url) => {
   return { url: `http://${u.hostname}:${u.port}`, username: u.username, password: u.password, database: u.pathname.slice(1), cluster: u.searchParams.get('cluster') }
 }
 
-async function clickhouseStore(kind, duckdbPath) {
+async function clickhouseStore(kind, duckdbPath, from) {
   const server = startClickHouse(kind)
   const built = { reused: true }
   const check = ClickHouseStore.connect(target(server.url), { deriveOnInit: false, backgroundRefresh: false })
   await check.init()
-  const ok = (await check.catalog.getSetting('bench.stores').catch(() => null)) === stamp && (await check.log.count(SITE)) === N
+  const mark = await check.catalog.getSetting('bench.stores').catch(() => null)
+  const ok = mark === stamp && (await check.log.count(SITE)) === N
   await check.close()
   if (!ok) {
-    // a fresh database: drop what an older run left, then copy the DuckDB file into it
     const t = target(server.url)
-    const admin = ClickHouseStore.connect({ ...t, database: 'default' }, { deriveOnInit: false, backgroundRefresh: false })
-    await admin.log.conn.command({ text: `DROP DATABASE IF EXISTS bench${t.cluster ? ` ON CLUSTER ${t.cluster}` : ''}` })
-    await admin.close()
-    log(`  ${kind}: trackway copy --from duckdb:${duckdbPath} --to ${server.url}`)
+    if (mark !== null || (from && opt['cluster-from-single'])) {
+      // what an older run of another generator left (or anything, before a copy by remote()):
+      // dropped. A `trackway copy` cut short (no mark yet) is resumed instead — it is resumable
+      // and idempotent.
+      const admin = ClickHouseStore.connect({ ...t, database: 'default' }, { deriveOnInit: false, backgroundRefresh: false })
+      await admin.log.conn.command({ text: `DROP DATABASE IF EXISTS bench${t.cluster ? ` ON CLUSTER ${t.cluster}` : ''}` })
+      await admin.close()
+    }
     const t0 = performance.now()
-    const r = spawnSync(process.execPath, [BIN, 'copy', '--from', `duckdb:${duckdbPath}`, '--to', server.url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    if (r.status !== 0) throw new Error(`copy into ${kind} failed (${r.status}): ${r.stdout}`)
-    built.copyMs = Math.round(performance.now() - t0)
-    built.copyOutput = r.stdout.trim().split('\n').at(-1)
-    const mark = ClickHouseStore.connect(target(server.url), { deriveOnInit: false, backgroundRefresh: false })
-    await mark.init()
-    await mark.catalog.setSetting('bench.stores', stamp)
-    await mark.close()
+    if (from && opt['cluster-from-single']) {
+      // ClickHouse copies the single server's tables into the cluster itself (remote()), much
+      // faster than reading the DuckDB file again; then the cluster derives its persons.
+      const store = ClickHouseStore.connect(t, { deriveOnInit: false, backgroundRefresh: false })
+      await store.init()
+      const src = new URL(from.url)
+      const remote = (table) => `remote('${src.hostname}:${Number(src.port) + 1}', bench.${table}, '${decodeURIComponent(src.username)}', '${decodeURIComponent(src.password)}')`
+      for (const table of ['sites', 'settings', 'spend', 'events']) {
+        log(`  ${kind}: INSERT INTO bench.${table} SELECT * FROM remote(single)`)
+        await store.log.conn.command({ text: `INSERT INTO bench.${table} SELECT * FROM ${remote(table)}` }, { insert_distributed_sync: 1 })
+      }
+      built.copyMs = Math.round(performance.now() - t0)
+      const d0 = performance.now()
+      const derived = await store.derivation.rebuild()
+      built.deriveMs = Math.round(performance.now() - d0)
+      built.copyOutput = `copied the single server's tables with INSERT … SELECT FROM remote() in ${(built.copyMs / 1000).toFixed(1)} s, then derived ${derived.persons} persons (${derived.events} events) in ${(built.deriveMs / 1000).toFixed(1)} s`
+      await store.close()
+    } else {
+      log(`  ${kind}: trackway copy --from duckdb:${duckdbPath} --to ${server.url}`)
+      const r = spawnSync(process.execPath, [BIN, 'copy', '--from', `duckdb:${duckdbPath}`, '--to', server.url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      if (r.status !== 0) throw new Error(`copy into ${kind} failed (${r.status}): ${r.stdout}`)
+      built.copyMs = Math.round(performance.now() - t0)
+      built.copyOutput = r.stdout.trim().split('\n').at(-1)
+    }
+    const marker = ClickHouseStore.connect(target(server.url), { deriveOnInit: false, backgroundRefresh: false })
+    await marker.init()
+    await marker.catalog.setSetting('bench.stores', stamp)
+    await marker.close()
     built.reused = false
   }
   return { built, server, open: () => ClickHouseStore.connect(target(server.url), { deriveOnInit: false, backgroundRefresh: false }) }
@@ -171,7 +204,7 @@ log(`bench/stores: ${fmtN(N)} events, stores ${STORES.join(', ')}, ${RUNS} round
 const duck = await duckdbStore()
 const setups = { duckdb: duck }
 if (STORES.includes('clickhouse')) setups.clickhouse = await clickhouseStore('single', duck.built.path)
-if (STORES.includes('cluster')) setups.cluster = await clickhouseStore('cluster', duck.built.path)
+if (STORES.includes('cluster')) setups.cluster = await clickhouseStore('cluster', duck.built.path, setups.clickhouse?.server)
 const names = STORES.filter((s) => setups[s])
 const open = {}
 for (const s of names) {
@@ -190,7 +223,7 @@ for (let round = 0; round <= RUNS; round++) {
       const v = await run(open[s].answers)
       const ms = performance.now() - t0
       if (round > 0) times[key][s].push(ms)
-      else (results[key] ??= {})[s] = JSON.stringify(v).length
+      else (results[key] ??= {})[s] = JSON.stringify(v)
     }
   }
   log(`  round ${round}${round === 0 ? ' (warm-up)' : ''} done`)
@@ -198,6 +231,19 @@ for (let round = 0; round <= RUNS; round++) {
 for (const s of names) await open[s].store.close()
 for (const s of names) setups[s].server?.stop()
 
+/** Equal JSON values, numbers within 1e-9 relative (sums of fractional credits differ in the last bits by order). */
+const close = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => close(x, b[i]))
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a)
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && close(a[k], b[k]))
+  }
+  return a === b
+}
+/** Every store gave the same answer as the first in the warm-up round. */
+const same = (k) => names.every((s) => close(JSON.parse(results[k][s]), JSON.parse(results[k][names[0]])))
+for (const [k] of REPORTS) if (!same(k)) for (const s of names) writeFileSync(join(CACHE, `answer-${N}-${k}-${s}.json`), results[k][s])
 const medians = Object.fromEntries(REPORTS.map(([k]) => [k, Object.fromEntries(names.map((s) => [s, Math.round(median(times[k][s]))]))]))
 const out = {
   date: new Date().toISOString(),
@@ -207,21 +253,22 @@ const out = {
   runs: RUNS,
   built: Object.fromEntries(names.map((s) => [s, setups[s].built])),
   medians,
+  sameAnswer: Object.fromEntries(REPORTS.map(([k]) => [k, same(k)])),
   all: times,
 }
 const base = N === 10_000_000 ? join(ROOT, 'bench/results/stores') : join(CACHE, `stores-${N}`)
 writeFileSync(opt.out ?? `${base}.json`, JSON.stringify(out, null, 2))
-const head = `| report | ${names.join(' ms | ')} ms | ${names.filter((s) => s !== 'duckdb').map((s) => `${s} ÷ duckdb`).join(' | ')} |`
+const head = `| report | ${names.join(' ms | ')} ms | ${names.filter((s) => s !== 'duckdb').map((s) => `${s} ÷ duckdb`).join(' | ')} | same answer |`
 const rows = REPORTS.map(([k, label]) => {
   const m = medians[k]
   const ratios = names.filter((s) => s !== 'duckdb').map((s) => (m.duckdb ? (m[s] / m.duckdb).toFixed(2) : '—'))
-  return `| ${label} | ${names.map((s) => m[s]).join(' | ')} | ${ratios.join(' | ')} |`
+  return `| ${label} | ${names.map((s) => m[s]).join(' | ')} | ${ratios.join(' | ')} | ${same(k) ? 'yes' : '**no**'} |`
 })
 const md = [
   `${fmtN(N)} events, median of ${RUNS} rounds after a warm-up, ${out.date.slice(0, 10)} at ${out.commit} (\`node bench/stores.mjs --events ${N}\`):`,
   '',
   head,
-  `|---|${names.map(() => '---:').join('|')}|${names.filter((s) => s !== 'duckdb').map(() => '---:').join('|')}|`,
+  `|---|${names.map(() => '---:').join('|')}|${names.filter((s) => s !== 'duckdb').map(() => '---:').join('|')}|---|`,
   ...rows,
   '',
   ...names.map((s) => `- ${s}: ${JSON.stringify(setups[s].built)}`),
