@@ -7,7 +7,8 @@ import type { PathRow } from '../core/paths.js'
 import { csatOf, revenueOf, type CsatReport, type RevenueReport } from '../core/revenue.js'
 import { referralsOf, type ReferralReport } from '../core/referrals.js'
 import { experimentStats, type ExperimentReport } from '../core/experiments.js'
-import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
+import type { AttributionDimension, AttributionModel, AttributionRow } from '../core/attribution.js'
+import { markovRows } from '../core/markov.js'
 import { churnRateOf, cohortsOf, type Cohort } from '../core/retention.js'
 import { ACQUISITION_LOOKBACK_MS, acquisitionRows, type AcquisitionRow } from '../core/acquisition.js'
 import { journeyFromRows, type Journey } from '../core/journey.js'
@@ -59,8 +60,10 @@ export class ReportAnswers {
     return experimentStats(await this.store.reports.experiment(q))
   }
 
-  attribution(q: ReportQuery & { model: Model; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]> {
-    return this.store.reports.attribution(q)
+  /** Rule-based models: the store's credits; `markov`: the store's transition counts, solved by core. */
+  async attribution(q: ReportQuery & { model: AttributionModel; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]> {
+    const { model } = q
+    return model === 'markov' ? markovRows(await this.store.reports.markov(q)) : this.store.reports.attribution({ ...q, model })
   }
 
   async retention(q: ReportQuery & { periods: readonly Bucket[]; maxPeriods: number }): Promise<Cohort[]> {
@@ -72,11 +75,14 @@ export class ReportAnswers {
     return churnRateOf(await this.store.reports.churn(q))
   }
 
-  /** Acquisition per channel: the store's counts, the orders credited under `model`, and the spend of the range's dates. */
-  async acquisition(q: ReportQuery & { range: DateRange; model: Model }): Promise<AcquisitionRow[]> {
+  /**
+   * Acquisition per channel: the store's counts (new customers' revenue per day of `days`, the
+   * range's site-local days), the orders credited under `model`, and the spend of the range's dates.
+   */
+  async acquisition(q: ReportQuery & { range: DateRange; model: AttributionModel; days: readonly Bucket[] }): Promise<AcquisitionRow[]> {
     const [counts, attributed, spend] = await Promise.all([
       this.store.reports.acquisition(q),
-      this.store.reports.attribution({ ...q, goal: 'purchase', lookbackMs: ACQUISITION_LOOKBACK_MS, by: 'channel' }),
+      this.attribution({ ...q, goal: 'purchase', lookbackMs: ACQUISITION_LOOKBACK_MS, by: 'channel' }),
       this.store.catalog.spendByChannel(q.site, q.range.from, q.range.to),
     ])
     return acquisitionRows({ ...counts, attributed, spend })

@@ -24,7 +24,9 @@ import { referralsSql } from './queries/referrals.js'
 import { experimentCountsSql } from './queries/experiments.js'
 import { attributionSql } from './queries/attribution.js'
 import { churnSql, retentionSql } from './queries/retention.js'
-import { channelVisitorsSql, newCustomerChannelsSql } from './queries/acquisition.js'
+import { channelVisitorsSql, newCustomerChannelsSql, newCustomerRevenueSql } from './queries/acquisition.js'
+import { markovSql } from './queries/markov.js'
+import type { MarkovCounts } from '../../core/markov.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
 /** Runs one read query with named parameters. */
@@ -192,15 +194,33 @@ export class DuckDBReports implements ReportQueries {
     return { previous: num(x.previous), churned: num(x.churned) }
   }
 
-  async acquisition(q: ReportQuery): Promise<AcquisitionCounts> {
+  async markov(q: ReportQuery & { lookbackMs: number; by: AttributionDimension }): Promise<MarkovCounts> {
+    const sel = selection(q.site, q.filters)
+    const g = q.goal === 'purchase' ? null : goalOf('e', q.goal)
+    const rows = await this.query(markovSql(sel, g, q.by), { ...sel.params, ...(g?.params ?? {}), ...range(q.range), lookback: BigInt(q.lookbackMs) })
+    return {
+      transitions: rows.map((x) => ({ from: str(x.src), to: str(x.dst), converts: Boolean(x.converts), count: num(x.n) })),
+      conversions: num(rows[0]?.conversions),
+      revenue: num(rows[0]?.revenue),
+    }
+  }
+
+  async acquisition(q: ReportQuery & { days: readonly Bucket[] }): Promise<AcquisitionCounts> {
     const sel = selection(q.site, q.filters)
     const params = { ...sel.params, ...range(q.range) }
+    const lookback = BigInt(ACQUISITION_LOOKBACK_MS)
     const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
-    const [visitors, newCustomers] = await Promise.all([
+    const days = q.days.length > 0 ? bucketing(q.days) : null
+    const [visitors, newCustomers, revenue] = await Promise.all([
       this.query(channelVisitorsSql(sel), params),
-      this.query(newCustomerChannelsSql(sel), { ...params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
+      this.query(newCustomerChannelsSql(sel), { ...params, lookback }),
+      days === null ? [] : this.query(newCustomerRevenueSql(sel, days), { ...params, ...days.params, lookback }),
     ])
-    return { visitors: byChannel(visitors, 'visitors'), newCustomers: byChannel(newCustomers, 'customers') }
+    const customers = byChannel(newCustomers, 'customers')
+    const dayOf = new Map(q.days.map((d, i) => [d.label, i]))
+    const newCustomerRevenue = new Map([...customers.keys()].map((c) => [c, q.days.map(() => 0)]))
+    for (const x of revenue) newCustomerRevenue.get(x.channel as string)![dayOf.get(x.label as string)!]! += num(x.revenue)
+    return { visitors: byChannel(visitors, 'visitors'), newCustomers: customers, newCustomerRevenue }
   }
 
   async realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number> {
