@@ -10,7 +10,7 @@ import { experimentStats, type ExperimentReport } from '../core/experiments.js'
 import type { AttributionDimension, AttributionModel, AttributionRow } from '../core/attribution.js'
 import { markovRows } from '../core/markov.js'
 import { churnRateOf, cohortsOf, type Cohort } from '../core/retention.js'
-import { ACQUISITION_LOOKBACK_MS, acquisitionRows, type AcquisitionRow } from '../core/acquisition.js'
+import { ACQUISITION_LOOKBACK_MS, acquisitionRows, dayBuckets, type AcquisitionRow } from '../core/acquisition.js'
 import { journeyFromRows, type Journey } from '../core/journey.js'
 import type { Store } from '../store/store.js'
 
@@ -77,11 +77,13 @@ export class ReportAnswers {
 
   /**
    * Acquisition per channel: the store's counts (new customers' revenue per day of `days`, the
-   * range's site-local days), the orders credited under `model`, and the spend of the range's dates.
+   * range's site-local days — the route passes them; default: 24-hour days from `from`, which are
+   * the local days of a UTC site), the orders credited under `model`, and the spend of the range's dates.
    */
-  async acquisition(q: ReportQuery & { range: DateRange; model: AttributionModel; days: readonly Bucket[] }): Promise<AcquisitionRow[]> {
+  async acquisition(q: ReportQuery & { range: DateRange; model: AttributionModel; days?: readonly Bucket[] }): Promise<AcquisitionRow[]> {
+    const days = q.days ?? dayBuckets(q.range)
     const [counts, attributed, spend] = await Promise.all([
-      this.store.reports.acquisition(q),
+      this.store.reports.acquisition({ ...q, days }),
       this.attribution({ ...q, goal: 'purchase', lookbackMs: ACQUISITION_LOOKBACK_MS, by: 'channel' }),
       this.store.catalog.spendByChannel(q.site, q.range.from, q.range.to),
     ])

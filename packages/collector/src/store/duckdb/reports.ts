@@ -1,5 +1,5 @@
 import type { Bucket, ReportQuery, TimeRange } from '../../core/query.js'
-import type { Filters } from '../../core/filters.js'
+import { hasFilters, type Filters } from '../../core/filters.js'
 import type { OverviewCounts } from '../../core/metrics.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { FunnelCounts, FunnelStep } from '../../core/funnel.js'
@@ -24,7 +24,7 @@ import { referralsSql } from './queries/referrals.js'
 import { experimentCountsSql } from './queries/experiments.js'
 import { attributionSql } from './queries/attribution.js'
 import { churnSql, retentionSql } from './queries/retention.js'
-import { channelVisitorsSql, newCustomerChannelsSql, newCustomerRevenueSql } from './queries/acquisition.js'
+import { channelVisitorsSql, newCustomersSql } from './queries/acquisition.js'
 import { markovSql } from './queries/markov.js'
 import type { MarkovCounts } from '../../core/markov.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
@@ -197,7 +197,7 @@ export class DuckDBReports implements ReportQueries {
   async markov(q: ReportQuery & { lookbackMs: number; by: AttributionDimension }): Promise<MarkovCounts> {
     const sel = selection(q.site, q.filters)
     const g = q.goal === 'purchase' ? null : goalOf('e', q.goal)
-    const rows = await this.query(markovSql(sel, g, q.by), { ...sel.params, ...(g?.params ?? {}), ...range(q.range), lookback: BigInt(q.lookbackMs) })
+    const rows = await this.query(markovSql(sel, g, q.by, hasFilters(q.filters)), { ...sel.params, ...(g?.params ?? {}), ...range(q.range), lookback: BigInt(q.lookbackMs) })
     return {
       transitions: rows.map((x) => ({ from: str(x.src), to: str(x.dst), converts: Boolean(x.converts), count: num(x.n) })),
       conversions: num(rows[0]?.conversions),
@@ -208,19 +208,22 @@ export class DuckDBReports implements ReportQueries {
   async acquisition(q: ReportQuery & { days: readonly Bucket[] }): Promise<AcquisitionCounts> {
     const sel = selection(q.site, q.filters)
     const params = { ...sel.params, ...range(q.range) }
-    const lookback = BigInt(ACQUISITION_LOOKBACK_MS)
-    const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
-    const days = q.days.length > 0 ? bucketing(q.days) : null
-    const [visitors, newCustomers, revenue] = await Promise.all([
+    // no days (an empty range): one bucket that holds no order, so the query keeps its shape
+    const b = bucketing(q.days.length > 0 ? q.days : [{ label: '', fromMs: 0, toMs: 0 }])
+    const [visitors, customers] = await Promise.all([
       this.query(channelVisitorsSql(sel), params),
-      this.query(newCustomerChannelsSql(sel), { ...params, lookback }),
-      days === null ? [] : this.query(newCustomerRevenueSql(sel, days), { ...params, ...days.params, lookback }),
+      this.query(newCustomersSql(sel, b), { ...params, ...b.params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
     ])
-    const customers = byChannel(newCustomers, 'customers')
     const dayOf = new Map(q.days.map((d, i) => [d.label, i]))
-    const newCustomerRevenue = new Map([...customers.keys()].map((c) => [c, q.days.map(() => 0)]))
-    for (const x of revenue) newCustomerRevenue.get(x.channel as string)![dayOf.get(x.label as string)!]! += num(x.revenue)
-    return { visitors: byChannel(visitors, 'visitors'), newCustomers: customers, newCustomerRevenue }
+    const newCustomers = new Map<string, number>()
+    const newCustomerRevenue = new Map<string, number[]>()
+    for (const x of customers) if (x.label === null || x.label === undefined) newCustomers.set(x.channel as string, num(x.customers))
+    for (const c of newCustomers.keys()) newCustomerRevenue.set(c, q.days.map(() => 0))
+    for (const x of customers) {
+      const day = x.label === null || x.label === undefined ? undefined : dayOf.get(x.label as string)
+      if (day !== undefined) newCustomerRevenue.get(x.channel as string)![day]! += num(x.revenue)
+    }
+    return { visitors: new Map(visitors.map((x) => [x.channel as string, num(x.visitors)])), newCustomers, newCustomerRevenue }
   }
 
   async realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number> {

@@ -7,44 +7,40 @@ import { conversionsSql, touchpointsOf } from './attribution.js'
  * counted — (src, dst, converts, n), src NULL for START and dst NULL for the end (CONVERSION when
  * `converts`). Converting paths: each conversion's touchpoints (as attribution's) in order of
  * start, then first event id. Non-converting: persons with a selected session in range and no
- * conversion, all their sessions in range. Columns `conversions` and `revenue` repeat the
- * range's totals on every row. The dimension is code (an enum), never request text.
+ * conversion, all their sessions in range (`filtered` false: every session is selected, so no
+ * semi join is needed). Columns `conversions` and `revenue` repeat the range's totals on every
+ * row. The dimension is code (an enum), never request text.
+ *
+ * One window pass over both kinds of paths (a path is (pno, cid), cid NULL for a non-converting
+ * one: a person has either), its steps materialized once and counted twice — as the transition
+ * from the previous value (START at the first step) and, at the last step, into the end.
  */
-export function markovSql(sel: Fragment, goal: Fragment | null, by: AttributionDimension): string {
+export function markovSql(sel: Fragment, goal: Fragment | null, by: AttributionDimension, filtered: boolean): string {
+  const qualifies = filtered ? `\n    AND s.pno IN (SELECT pno FROM sel WHERE start_t >= $from AND start_t < $to)` : ''
   return `
 WITH ${sel.sql},
-conv AS (
+conv AS MATERIALIZED (
   ${conversionsSql(goal)}
 ),
-touch AS (
-  SELECT c.cid AS path, s.start_t, s.first_id, s.${by} AS value
+paths AS (
+  SELECT c.pno, c.cid, true AS converts, s.start_t, s.first_id, s.${by} AS value
   FROM conv c ${touchpointsOf('c')}
-),
-lost AS (
-  SELECT DISTINCT pno FROM sel WHERE start_t >= $from AND start_t < $to AND pno NOT IN (SELECT pno FROM conv)
-),
-lost_touch AS (
-  SELECT CAST(s.pno AS VARCHAR) AS path, s.start_t, s.first_id, s.${by} AS value
-  FROM lost JOIN tw_sessions s ON s.site = $site AND s.pno = lost.pno
-  WHERE s.start_t >= $from AND s.start_t < $to
-),
-steps AS (
-  SELECT value, true AS converts,
-    lag(value) OVER (PARTITION BY path ORDER BY start_t, first_id) AS prev,
-    row_number() OVER (PARTITION BY path ORDER BY start_t DESC, first_id DESC) = 1 AS last
-  FROM touch
   UNION ALL
-  SELECT value, false,
-    lag(value) OVER (PARTITION BY path ORDER BY start_t, first_id),
-    row_number() OVER (PARTITION BY path ORDER BY start_t DESC, first_id DESC) = 1
-  FROM lost_touch
+  SELECT s.pno, NULL, false, s.start_t, s.first_id, s.${by}
+  FROM tw_sessions s
+  WHERE s.site = $site AND s.start_t >= $from AND s.start_t < $to${qualifies}
+    AND s.pno NOT IN (SELECT pno FROM conv)
+),
+steps AS MATERIALIZED (
+  SELECT value, converts, lag(value) OVER w AS prev, lead(start_t) OVER w IS NULL AS last
+  FROM paths WINDOW w AS (PARTITION BY pno, cid ORDER BY start_t, first_id)
 ),
 transitions AS (
-  SELECT prev AS src, value AS dst, false AS converts FROM steps
+  SELECT prev AS src, value AS dst, false AS converts, count(*) AS n FROM steps GROUP BY prev, value
   UNION ALL
-  SELECT value, NULL, converts FROM steps WHERE last
+  SELECT value, NULL, converts, count(*) FROM steps WHERE last GROUP BY value, converts
 )
-SELECT src, dst, converts, count(*) AS n,
+SELECT src, dst, converts, n,
   (SELECT count(*) FROM conv) AS conversions, (SELECT coalesce(sum(credit), 0) FROM conv) AS revenue
-FROM transitions GROUP BY src, dst, converts`
+FROM transitions`
 }
