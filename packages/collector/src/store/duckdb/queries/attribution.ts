@@ -24,14 +24,15 @@ export const touchpointsOf = (c: string) => `
     AND (s.start_t >= ${c}.t - $lookback OR s.sid = ${c}.sid)`
 
 /**
- * The conversions in range of the selected sessions (columns cid, pno, t, sid, credit): orders at
- * their earliest purchase (credit = revenue) for `purchase` (goal null), else goal events (credit 0).
+ * The conversions in range of the selected sessions (columns cid, pno, seq, t, sid, credit):
+ * orders at their earliest purchase (credit = revenue) for `purchase` (goal null), else goal
+ * events (credit 0); (pno, seq) is the converting event's place in its person's events.
  */
 export const conversionsSql = (goal: Fragment | null): string =>
   goal === null
-    ? `SELECT o.first_id AS cid, o.pno, o.first_t AS t, o.sid, coalesce(o.revenue, 0) AS credit FROM tw_orders o
+    ? `SELECT o.first_id AS cid, o.pno, o.seq, o.first_t AS t, o.sid, coalesce(o.revenue, 0) AS credit FROM tw_orders o
   WHERE o.site = $site AND o.first_t >= $from AND o.first_t < $to AND o.sid IN (SELECT sid FROM sel)`
-    : `SELECT e.id AS cid, e.pno, e.t, e.sid, 0.0 AS credit FROM tw_pe e
+    : `SELECT e.id AS cid, e.pno, e.seq, e.t, e.sid, 0.0 AS credit FROM tw_pe e
   WHERE e.site = $site AND ${goal.sql} AND e.t >= $from AND e.t < $to AND e.sid IN (SELECT sid FROM sel)`
 
 /**

@@ -11,9 +11,10 @@ import { conversionsSql, touchpointsOf } from './attribution.js'
  * semi join is needed). Columns `conversions` and `revenue` repeat the range's totals on every
  * row. The dimension is code (an enum), never request text.
  *
- * One window pass over both kinds of paths (a path is (pno, cid), cid NULL for a non-converting
- * one: a person has either), its steps materialized once and counted twice — as the transition
- * from the previous value (START at the first step) and, at the last step, into the end.
+ * One window pass over both kinds of paths (a path is (pno, seq): integers, the converting
+ * event's place, seq NULL for a non-converting one — a person has either), its steps
+ * materialized once and counted twice: as the transition from the previous value (START at the
+ * first step) and, at the last step, into the end.
  */
 export function markovSql(sel: Fragment, goal: Fragment | null, by: AttributionDimension, filtered: boolean): string {
   const qualifies = filtered ? `\n    AND s.pno IN (SELECT pno FROM sel WHERE start_t >= $from AND start_t < $to)` : ''
@@ -23,7 +24,7 @@ conv AS MATERIALIZED (
   ${conversionsSql(goal)}
 ),
 paths AS (
-  SELECT c.pno, c.cid, true AS converts, s.start_t, s.first_id, s.${by} AS value
+  SELECT c.pno, c.seq, true AS converts, s.start_t, s.first_id, s.${by} AS value
   FROM conv c ${touchpointsOf('c')}
   UNION ALL
   SELECT s.pno, NULL, false, s.start_t, s.first_id, s.${by}
@@ -33,7 +34,7 @@ paths AS (
 ),
 steps AS MATERIALIZED (
   SELECT value, converts, lag(value) OVER w AS prev, lead(start_t) OVER w IS NULL AS last
-  FROM paths WINDOW w AS (PARTITION BY pno, cid ORDER BY start_t, first_id)
+  FROM paths WINDOW w AS (PARTITION BY pno, seq ORDER BY start_t, first_id)
 ),
 transitions AS (
   SELECT prev AS src, value AS dst, false AS converts, count(*) AS n FROM steps GROUP BY prev, value
