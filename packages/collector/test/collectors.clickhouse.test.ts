@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { derive } from '../src/core/derive.js'
 import { computeFullOverview } from '../src/core/metrics.js'
+import { computeAttribution } from '../src/core/attribution.js'
+import { acquisitionParts, acquisitionRows } from '../src/core/acquisition.js'
+import { daysOf } from '../src/reports/buckets.js'
+import { reportRange } from '../src/reports/range.js'
 import { ClickHouseStore } from '../src/store/clickhouse/clickhouse-store.js'
 import { sql } from '../src/store/clickhouse/sql.js'
 import { currentPersonsOfAllSites } from '../src/store/clickhouse/current.js'
@@ -153,6 +157,27 @@ describe.each([
         }
       }
     }
+    // the data-driven model and acquisition's LTV:CAC and payback, against core's computation from the stored rows
+    for (const [goal, by] of [['purchase', 'channel'], ['purchase', 'source'], ['signup', 'campaign']] as const) {
+      const got = await answers.attribution({ ...reportQuery('demo-rr', range, {}, goal), model: 'markov', lookbackMs: 30 * 86_400_000, by })
+      const want = computeAttribution(d, range, 'markov', goal, 30 * 86_400_000, by)
+      expect(got.map((r) => r.value), `${goal} ${by}`).toEqual(want.map((r) => r.value))
+      got.forEach((r, i) => expect([r.conversions, r.revenue]).toEqual([expect.closeTo(want[i]!.conversions, 6), expect.closeTo(want[i]!.revenue, 6)]))
+    }
+    const dates = { from: new Date(range.fromMs).toISOString().slice(0, 10), to: new Date(range.toMs).toISOString().slice(0, 10) }
+    await store.catalog.upsertSpend('demo-rr', [{ date: dates.from, channel: 'Paid Search', source: null, campaign: null, amount: 25 }])
+    const dayRange = reportRange(dates, 'UTC')
+    const days = daysOf(dayRange, 'UTC')
+    const acquisition = await answers.acquisition({ ...reportQuery('demo-rr', dayRange), range: dayRange, model: 'markov', days })
+    const wantRows = acquisitionRows({ ...acquisitionParts(d, dayRange, 'markov', {}, days), spend: new Map([['Paid Search', 25]]) })
+    expect(acquisition.map((r) => r.channel).sort()).toEqual(wantRows.map((r) => r.channel).sort())
+    for (const r of acquisition) {
+      const w = wantRows.find((x) => x.channel === r.channel)!
+      for (const k of ['clv', 'ltvToCac', 'paybackDays', 'conversions', 'revenue'] as const) {
+        expect(r[k], `${r.channel} ${k}`).toEqual(w[k] === null ? null : expect.closeTo(w[k], 6))
+      }
+    }
+    expect(wantRows.some((r) => r.clv !== null)).toBe(true)
     const sessions = (await store.reports.sessions('demo-rr')).map((s) => `${s.person}/${s.firstId}/${s.channel}`).sort()
     expect(sessions).toEqual(d.sessions.map((s) => `${s.person}/${s.events[0]!.id}/${s.channel}`).sort())
     await Promise.all([stop(c1), stop(c2)])

@@ -113,6 +113,12 @@ describe('GET /v1/sites/:site/stats/attribution', () => {
     ])
     expect(await get2('model=first_touch&by=source')).toEqual([{ value: 'news', conversions: 1, revenue: 50 }])
     expect(await get2('lookback=30m')).toEqual([{ value: 'Paid Search', conversions: 1, revenue: 50 }])
+    // markov: one path Email → Paid Search → CONVERSION; removing either loses it (RE 1 each): 50/50
+    expect(await get2('model=markov')).toEqual([
+      { value: 'Email', conversions: 0.5, revenue: 25 },
+      { value: 'Paid Search', conversions: 0.5, revenue: 25 },
+    ])
+    expect(await get2('model=markov&goal=purchase&lookback=30m&by=campaign')).toEqual([{ value: '(none)', conversions: 1, revenue: 50 }])
     for (const [q, param] of [['model=u_shaped', 'model'], ['by=device', 'by'], ['lookback=100d', 'lookback'], ['lookback=soon', 'lookback'], ['goal=x', 'goal']]) {
       const bad = await get(`/v1/sites/shop/stats/attribution?${q}`)
       expect(bad.statusCode, q).toBe(400)
@@ -171,9 +177,12 @@ describe('POST /v1/sites/:site/spend and GET stats/acquisition', () => {
     expect((await spend(csv, 'text/csv')).json()).toEqual({ stored: 2 })
     const rows = (await get('/v1/sites/shop/stats/acquisition')).json() as Record<string, unknown>[]
     expect(rows).toEqual([
-      { channel: 'Paid Search', visitors: 1, newCustomers: 1, conversions: 1, revenue: 120, spend: 60, cac: 60, cpa: 60, roas: 2, roi: 1 },
-      { channel: 'Email', visitors: 1, newCustomers: 0, conversions: 0, revenue: 0, spend: 10, cac: null, cpa: null, roas: 0, roi: -1 },
+      // a's 120 covers the 60 on the day it was placed: today, the last of the range's 30 days (d = 29) — yesterday just after midnight
+      { channel: 'Paid Search', visitors: 1, newCustomers: 1, conversions: 1, revenue: 120, spend: 60, cac: 60, cpa: 60, roas: 2, roi: 1, clv: 120, ltvToCac: 2, paybackDays: new Date(t + 1).toISOString().slice(0, 10) === today ? 29 : 28 },
+      { channel: 'Email', visitors: 1, newCustomers: 0, conversions: 0, revenue: 0, spend: 10, cac: null, cpa: null, roas: 0, roi: -1, clv: null, ltvToCac: null, paybackDays: null },
     ])
+    // markov: b's Email → NULL path leads nowhere near a conversion, so Paid Search keeps the order
+    expect((await get('/v1/sites/shop/stats/acquisition?model=markov')).json()).toEqual(rows)
     expect((await get('/v1/sites/shop/stats/acquisition?model=nope')).statusCode).toBe(400)
   })
 

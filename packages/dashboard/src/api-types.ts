@@ -46,7 +46,6 @@ export interface Revenue {
   clvToAov: number | null
 }
 
-/** `clv`, `ltvToCac` and `paybackDays` come with a later API version: shown when present. */
 export interface AcquisitionRow {
   channel: string
   visitors: number
@@ -58,9 +57,11 @@ export interface AcquisitionRow {
   cpa: number | null
   roas: number | null
   roi: number | null
-  clv?: number | null
-  ltvToCac?: number | null
-  paybackDays?: number | null
+  /** New customers' revenue up to `to` ÷ their number. */
+  clv: number | null
+  ltvToCac: number | null
+  /** Days from `from` until the new customers' revenue covers the range's spend. */
+  paybackDays: number | null
 }
 
 export interface AttributionRow {

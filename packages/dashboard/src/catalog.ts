@@ -105,10 +105,10 @@ export const BREAKDOWN_GROUPS = [
 export type GroupId = (typeof BREAKDOWN_GROUPS)[number]['id']
 
 /**
- * Attribution models, in the order the side-by-side table shows them. `markov` joins this list
- * when the API answers `model=markov` (one more entry here; every view reads this list).
+ * Attribution models, in the order the side-by-side table shows them: the six rule-based ones,
+ * then the data-driven `markov` (SPEC §5 Markov attribution). Every view reads this list.
  */
-export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const
+export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov'] as const
 export type Model = string
 
 export const MODEL_LABEL: Record<string, string> = {

@@ -44,7 +44,7 @@ export function retentionHints(r: Retention, f: Format): Hint[] {
   ]
 }
 
-/** ROAS below 1, LTV:CAC below 3 (when the API sends it). */
+/** ROAS below 1, LTV:CAC below 3. */
 export function acquisitionHints(rows: readonly AcquisitionRow[], f: Format): Hint[] {
   const out: Hint[] = []
   const losing = rows.filter((r) => r.spend > 0 && r.roas !== null && r.roas < 1)
@@ -55,7 +55,7 @@ export function acquisitionHints(rows: readonly AcquisitionRow[], f: Format): Hi
       source: 'break-even ROAS = 1 / gross margin',
     })
   }
-  const lowLtv = rows.filter((r) => typeof r.ltvToCac === 'number' && r.ltvToCac < 3)
+  const lowLtv = rows.filter((r) => r.ltvToCac !== null && r.ltvToCac < 3)
   if (lowLtv.length) {
     out.push({
       id: 'ltv-cac',

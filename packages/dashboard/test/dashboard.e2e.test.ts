@@ -107,12 +107,33 @@ describe.skipIf(!run)('dashboard in real Chromium → real collector with demo d
     await page.getByTestId('nav-acquisition').click()
     await settled(page)
     const acq = await apiGet<Record<string, unknown>[]>(base, `${SITE}stats/acquisition`, { ...r, model: 'last_non_direct' })
-    for (const k of ['channel', 'visitors', 'newCustomers', 'spend', 'cac', 'cpa', 'roas', 'roi']) same(await column(page, 'acquisition-table', k), acq.map((x) => x[k]), k)
+    for (const k of ['channel', 'visitors', 'newCustomers', 'spend', 'cac', 'cpa', 'roas', 'roi', 'clv', 'ltvToCac', 'paybackDays']) same(await column(page, 'acquisition-table', k), acq.map((x) => x[k]), k)
     expect(acq.find((x) => x.channel === 'Paid Search')!.roas).toBeGreaterThan(0)
-    const linear = await apiGet<{ value: string; revenue: number }[]>(base, `${SITE}stats/attribution`, { ...r, model: 'linear', by: 'channel', lookback: '30d' })
+    // LTV:CAC and payback: the rule of thumb labels the column and marks each value against 3:1
+    const paid = acq.filter((x) => typeof x.ltvToCac === 'number')
+    expect(paid.length).toBeGreaterThan(0)
+    expect(acq.some((x) => typeof x.paybackDays === 'number')).toBe(true)
+    expect(await page.locator('[data-testid="acquisition-table"] thead th').allTextContents()).toEqual(expect.arrayContaining(['LTV:CAC (≥ 3)', 'Payback']))
+    const marks = await page.getByTestId('ltv-cac-mark').evaluateAll((m) => m.map((e) => (e as HTMLElement).title))
+    expect(marks).toEqual(paid.map((x) => `${(x.ltvToCac as number) >= 3 ? 'Meets' : 'Below'} the 3:1 rule of thumb`))
+    const low = paid.filter((x) => (x.ltvToCac as number) < 3)
+    expect(await page.getByTestId('hint-ltv-cac').count()).toBe(low.length ? 1 : 0)
+    if (low.length) expect(await page.getByTestId('hint-ltv-cac').textContent()).toContain(`${low[0]!.channel} (`)
+    // the six rule-based models and Markov side by side, each column the API's credits
     const shown = Object.fromEntries((await column(page, 'attribution-table', 'value')).map((v, i) => [v, i]))
-    const linearCol = await column(page, 'attribution-table', 'linear')
-    for (const row of linear) same([linearCol[shown[row.value]!]], [row.revenue], row.value)
+    for (const model of ['linear', 'markov']) {
+      const credits = await apiGet<{ value: string; revenue: number }[]>(base, `${SITE}stats/attribution`, { ...r, model, by: 'channel', lookback: '30d' })
+      expect(credits.length, model).toBeGreaterThan(2)
+      const col = await column(page, 'attribution-table', model)
+      for (const row of credits) same([col[shown[row.value]!]], [row.revenue], `${model} ${row.value}`)
+    }
+    expect(await page.locator('[data-testid="attribution-table"] thead th').allTextContents()).toContain('Markov chain')
+    // acquisition under Markov: the model picker's credits are the API's
+    await page.getByTestId('acquisition-model').selectOption('markov')
+    await settled(page)
+    expect(new URL(page.url()).searchParams.get('model')).toBe('markov')
+    const markovAcq = await apiGet<Record<string, unknown>[]>(base, `${SITE}stats/acquisition`, { ...r, model: 'markov' })
+    for (const k of ['channel', 'conversions', 'revenue', 'clv', 'paybackDays']) same(await column(page, 'acquisition-table', k), markovAcq.map((x) => x[k]), `markov ${k}`)
 
     // Revenue & retention
     await page.getByTestId('nav-revenue').click()

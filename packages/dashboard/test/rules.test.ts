@@ -5,7 +5,7 @@ import type { AcquisitionRow, Experiment, Revenue } from '../src/api-types.js'
 
 const f = createFormat('USD', 'UTC', 'en-US')
 const revenue: Revenue = { revenue: 1000, orders: 40, customers: 32, newCustomers: 30, aov: 25, purchaseFrequency: 1.25, repeatPurchaseRate: 0.25, revenuePerVisitor: 2, clv: 40, clvToAov: 1.6 }
-const row = (o: Partial<AcquisitionRow>): AcquisitionRow => ({ channel: 'Display', visitors: 10, newCustomers: 2, conversions: 2, revenue: 50, spend: 100, cac: 50, cpa: 50, roas: 0.5, roi: -0.5, ...o })
+const row = (o: Partial<AcquisitionRow>): AcquisitionRow => ({ channel: 'Display', visitors: 10, newCustomers: 2, conversions: 2, revenue: 50, spend: 100, cac: 50, cpa: 50, roas: 0.5, roi: -0.5, clv: null, ltvToCac: null, paybackDays: null, ...o })
 
 describe('rules of thumb', () => {
   it('hints when CLV is below 3× AOV, not when it is above', () => {
@@ -14,12 +14,13 @@ describe('rules of thumb', () => {
     expect(revenueHints({ ...revenue, clvToAov: null }, f)).toEqual([])
   })
 
-  it('names the channels whose ROAS is below 1, and LTV:CAC below 3 only when the API sends it', () => {
+  it('names the channels whose ROAS is below 1, and those whose LTV:CAC is below 3', () => {
     const hints = acquisitionHints([row({}), row({ channel: 'Paid Search', roas: 3 }), row({ channel: 'Organic Search', spend: 0, roas: null })], f)
     expect(hints.map((h) => h.id)).toEqual(['roas'])
     expect(hints[0]!.text).toContain('Display (ROAS 0.5)')
     expect(hints[0]!.text).not.toContain('Paid Search')
     expect(acquisitionHints([row({ roas: 2, ltvToCac: 1.5 })], f).map((h) => h.id)).toEqual(['ltv-cac'])
+    expect(acquisitionHints([row({ roas: 2, ltvToCac: 3 }), row({ roas: 2, ltvToCac: null })], f)).toEqual([])
   })
 
   it('reads CSAT against the 75–85 % band and warns about tiny samples first', () => {

@@ -2,9 +2,14 @@ import type { TimeRange } from './query.js'
 import type { Derived, Session } from './derive.js'
 import { selectedSessions, sessionMatches, type Filters } from './filters.js'
 import { firstPurchases, inRange, isGoal } from './metrics.js'
+import { countTransitions, markovRows, pathTransitions, type MarkovCounts, type MarkovTransition } from './markov.js'
 
+/** The rule-based models: each conversion spreads its own weights over its touchpoints. */
 export const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const
 export type Model = (typeof MODELS)[number]
+/** Every model `stats/attribution` and `stats/acquisition` accept: the rule-based ones and the data-driven `markov` (core/markov.ts). */
+export const ATTRIBUTION_MODELS = [...MODELS, 'markov'] as const
+export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number]
 export const ATTRIBUTION_DIMENSIONS = ['channel', 'source', 'campaign'] as const
 export type AttributionDimension = (typeof ATTRIBUTION_DIMENSIONS)[number]
 
@@ -67,7 +72,7 @@ export interface Conversion {
  * Conversions in range of the selected sessions (SPEC §5): for `purchase` each order once, at its
  * earliest purchase event, credit = its revenue; for another goal each goal event, credit 0.
  */
-function conversions(d: Derived, range: TimeRange, goal: string, filters: Filters): Conversion[] {
+export function conversions(d: Derived, range: TimeRange, goal: string, filters: Filters): Conversion[] {
   if (goal === 'purchase') {
     return [...firstPurchases(d).values()]
       .filter(({ event, session }) => inRange(event.t, range) && sessionMatches(session, filters, d))
@@ -98,20 +103,53 @@ export function sessionsByPerson(d: Derived): Map<string, Session[]> {
 }
 
 /**
+ * SPEC §5 Markov attribution's paths, counted as transitions: each conversion in range (of the
+ * selected sessions) gives its touchpoints' values ending in CONVERSION; each person with a
+ * selected session in range and no such conversion gives the values of all their sessions in
+ * range (no lookback; touchpoints are not filtered either) ending in NULL.
+ */
+export function markovCounts(
+  d: Derived,
+  range: TimeRange,
+  goal = 'purchase',
+  lookbackMs = 30 * DAY_MS,
+  by: AttributionDimension = 'channel',
+  filters: Filters = {},
+): MarkovCounts {
+  const byPerson = sessionsByPerson(d)
+  const steps: MarkovTransition[] = []
+  const converted = new Set<string>()
+  let n = 0
+  let revenue = 0
+  for (const c of conversions(d, range, goal, filters)) {
+    converted.add(c.session.person)
+    n++
+    revenue += c.credit
+    steps.push(...pathTransitions(touchpoints(byPerson.get(c.session.person)!, c, lookbackMs).map((s) => s[by]), true))
+  }
+  const lost = new Set(selectedSessions(d, filters).filter((s) => inRange(s.start, range) && !converted.has(s.person)).map((s) => s.person))
+  for (const person of lost) {
+    steps.push(...pathTransitions(byPerson.get(person)!.filter((s) => inRange(s.start, range)).map((s) => s[by]), false))
+  }
+  return { transitions: countTransitions(steps), conversions: n, revenue }
+}
+
+/**
  * SPEC §5–6 attribution: every conversion in range spreads weights summing to 1 over its
  * touchpoints; a touchpoint's value (its session's channel, source or campaign) gets
  * conversions += weight and revenue += weight × credit. Rows with credit, by revenue, then
- * conversions (descending), then value.
+ * conversions (descending), then value. `markov`: core/markov.ts over markovCounts.
  */
 export function computeAttribution(
   d: Derived,
   range: TimeRange,
-  model: Model = 'last_non_direct',
+  model: AttributionModel = 'last_non_direct',
   goal = 'purchase',
   lookbackMs = 30 * DAY_MS,
   by: AttributionDimension = 'channel',
   filters: Filters = {},
 ): AttributionRow[] {
+  if (model === 'markov') return markovRows(markovCounts(d, range, goal, lookbackMs, by, filters))
   const byPerson = sessionsByPerson(d)
   const rows = new Map<string, AttributionRow>()
   for (const c of conversions(d, range, goal, filters)) {

@@ -7,9 +7,10 @@ import type { PathRow } from '../core/paths.js'
 import { csatOf, revenueOf, type CsatReport, type RevenueReport } from '../core/revenue.js'
 import { referralsOf, type ReferralReport } from '../core/referrals.js'
 import { experimentStats, type ExperimentReport } from '../core/experiments.js'
-import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
+import type { AttributionDimension, AttributionModel, AttributionRow } from '../core/attribution.js'
+import { markovRows } from '../core/markov.js'
 import { churnRateOf, cohortsOf, type Cohort } from '../core/retention.js'
-import { ACQUISITION_LOOKBACK_MS, acquisitionRows, type AcquisitionRow } from '../core/acquisition.js'
+import { ACQUISITION_LOOKBACK_MS, acquisitionRows, dayBuckets, type AcquisitionRow } from '../core/acquisition.js'
 import { journeyFromRows, type Journey } from '../core/journey.js'
 import type { Store } from '../store/store.js'
 
@@ -59,8 +60,10 @@ export class ReportAnswers {
     return experimentStats(await this.store.reports.experiment(q))
   }
 
-  attribution(q: ReportQuery & { model: Model; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]> {
-    return this.store.reports.attribution(q)
+  /** Rule-based models: the store's credits; `markov`: the store's transition counts, solved by core. */
+  async attribution(q: ReportQuery & { model: AttributionModel; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]> {
+    const { model } = q
+    return model === 'markov' ? markovRows(await this.store.reports.markov(q)) : this.store.reports.attribution({ ...q, model })
   }
 
   async retention(q: ReportQuery & { periods: readonly Bucket[]; maxPeriods: number }): Promise<Cohort[]> {
@@ -72,11 +75,16 @@ export class ReportAnswers {
     return churnRateOf(await this.store.reports.churn(q))
   }
 
-  /** Acquisition per channel: the store's counts, the orders credited under `model`, and the spend of the range's dates. */
-  async acquisition(q: ReportQuery & { range: DateRange; model: Model }): Promise<AcquisitionRow[]> {
+  /**
+   * Acquisition per channel: the store's counts (new customers' revenue per day of `days`, the
+   * range's site-local days — the route passes them; default: 24-hour days from `from`, which are
+   * the local days of a UTC site), the orders credited under `model`, and the spend of the range's dates.
+   */
+  async acquisition(q: ReportQuery & { range: DateRange; model: AttributionModel; days?: readonly Bucket[] }): Promise<AcquisitionRow[]> {
+    const days = q.days ?? dayBuckets(q.range)
     const [counts, attributed, spend] = await Promise.all([
-      this.store.reports.acquisition(q),
-      this.store.reports.attribution({ ...q, goal: 'purchase', lookbackMs: ACQUISITION_LOOKBACK_MS, by: 'channel' }),
+      this.store.reports.acquisition({ ...q, days }),
+      this.attribution({ ...q, goal: 'purchase', lookbackMs: ACQUISITION_LOOKBACK_MS, by: 'channel' }),
       this.store.catalog.spendByChannel(q.site, q.range.from, q.range.to),
     ])
     return acquisitionRows({ ...counts, attributed, spend })

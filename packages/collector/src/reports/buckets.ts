@@ -50,3 +50,13 @@ export function bucketsOf(range: DateRange, interval: Interval, tz: string): Buc
   }
   return out
 }
+
+/**
+ * Every site-local day of a report range as a bucket (acquisition's payback), labeled by its date.
+ * Not capped like bucketsOf: a range holds at most MAX_RANGE_DAYS (3 660) days.
+ */
+export function daysOf(range: DateRange, tz: string): Bucket[] {
+  const out: Bucket[] = []
+  for (let day = range.from; day <= range.to; day = addDays(day, 1)) out.push({ label: day, fromMs: dayStart(day, tz), toMs: dayStart(addDays(day, 1), tz) })
+  return out
+}

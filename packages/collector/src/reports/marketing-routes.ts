@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { goalParam, type CommonQuery } from './params.js'
-import { bucketsOf } from './buckets.js'
+import { bucketsOf, daysOf } from './buckets.js'
 import { previousRange } from './range.js'
 import { reportRoute, type ReportRequest } from './report-route.js'
-import { ATTRIBUTION_DIMENSIONS, MODELS, type AttributionDimension, type Model } from '../core/attribution.js'
+import { ATTRIBUTION_DIMENSIONS, ATTRIBUTION_MODELS, type AttributionDimension, type AttributionModel } from '../core/attribution.js'
 import { parseWindow } from './funnel-route.js'
 
 const rate = { type: ['number', 'null'] } as const
@@ -90,7 +90,7 @@ type Query = CommonQuery & {
   limit?: number
   experiment?: string
   goal?: string
-  model?: Model
+  model?: AttributionModel
   lookback?: string
   by?: AttributionDimension
   cohort?: 'week' | 'month'
@@ -120,7 +120,7 @@ const acquisitionSchema = {
   type: 'array',
   items: {
     type: 'object',
-    required: ['channel', 'visitors', 'newCustomers', 'conversions', 'revenue', 'spend', 'cac', 'cpa', 'roas', 'roi'],
+    required: ['channel', 'visitors', 'newCustomers', 'conversions', 'revenue', 'spend', 'cac', 'cpa', 'roas', 'roi', 'clv', 'ltvToCac', 'paybackDays'],
     properties: {
       channel: { type: 'string' },
       visitors: { type: 'integer' },
@@ -132,6 +132,9 @@ const acquisitionSchema = {
       cpa: rate,
       roas: rate,
       roi: rate,
+      clv: rate,
+      ltvToCac: rate,
+      paybackDays: { type: ['integer', 'null'] },
     },
   },
 } as const
@@ -191,8 +194,8 @@ export const marketingRoutes = fp(
     reportRoute<Query>(
       app,
       'stats/acquisition',
-      { response: acquisitionSchema, extra: { model: { type: 'string', enum: MODELS, default: 'last_non_direct' } } },
-      async (r) => r.answers.acquisition({ ...r.reportQuery(), range: r.range, model: r.query.model ?? 'last_non_direct' }),
+      { response: acquisitionSchema, extra: { model: { type: 'string', enum: ATTRIBUTION_MODELS, default: 'last_non_direct' } } },
+      async (r) => r.answers.acquisition({ ...r.reportQuery(), range: r.range, model: r.query.model ?? 'last_non_direct', days: daysOf(r.range, r.site.timezone) }),
     )
     reportRoute<Query>(
       app,
@@ -200,7 +203,7 @@ export const marketingRoutes = fp(
       {
         response: attributionSchema,
         extra: {
-          model: { type: 'string', enum: MODELS, default: 'last_non_direct' },
+          model: { type: 'string', enum: ATTRIBUTION_MODELS, default: 'last_non_direct' },
           goal: goalParam,
           lookback: { type: 'string', maxLength: 10, default: '30d' },
           by: { type: 'string', enum: ATTRIBUTION_DIMENSIONS, default: 'channel' },

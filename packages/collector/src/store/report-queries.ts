@@ -10,6 +10,7 @@ import type { VariantCounts } from '../core/experiments.js'
 import type { AttributionDimension, AttributionRow, Model } from '../core/attribution.js'
 import type { ChurnCounts, CohortCounts } from '../core/retention.js'
 import type { AcquisitionCounts } from '../core/acquisition.js'
+import type { MarkovCounts } from '../core/markov.js'
 import type { JourneyRow } from '../core/journey.js'
 import type { SessionRow } from '../core/derive.js'
 
@@ -37,11 +38,13 @@ export interface ReportQueries {
   experiment(q: ReportQuery & { experiment: string }): Promise<VariantCounts[]>
   /** Fractional conversions and revenue (of `goal`) per value of `by` under `model`, sorted by revenue, conversions, value. */
   attribution(q: ReportQuery & { model: Model; lookbackMs: number; by: AttributionDimension }): Promise<AttributionRow[]>
+  /** The transition counts of `model=markov`'s paths (core/attribution.ts `markovCounts`), and the range's conversions and revenue of `goal`. */
+  markov(q: ReportQuery & { lookbackMs: number; by: AttributionDimension }): Promise<MarkovCounts>
   /** Per cohort index and offset, the persons of the cohort active in that period. */
   retention(q: ReportQuery & { periods: readonly Bucket[]; maxPeriods: number }): Promise<CohortCounts>
   churn(q: ReportQuery & { previous: TimeRange }): Promise<ChurnCounts>
-  /** Visitors per channel and new customers by the channel of their first order's first touch. */
-  acquisition(q: ReportQuery): Promise<AcquisitionCounts>
+  /** Visitors per channel, new customers by the channel of their first order's first touch, and their orders' revenue per day of `days` (the range's site-local days). */
+  acquisition(q: ReportQuery & { days: readonly Bucket[] }): Promise<AcquisitionCounts>
   /** Distinct persons with an event at or after `sinceMs` in the selected sessions. */
   realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number>
   /** The person a userId or anonymousId names (SPEC §6 journeys); null without events. */

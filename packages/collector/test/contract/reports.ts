@@ -9,9 +9,11 @@ import { computePaths } from '../../src/core/paths.js'
 import { computeCsat, computeRevenue } from '../../src/core/revenue.js'
 import { computeReferrals } from '../../src/core/referrals.js'
 import { computeExperiment } from '../../src/core/experiments.js'
-import { computeAttribution, DAY_MS, MODELS } from '../../src/core/attribution.js'
+import { ATTRIBUTION_MODELS, computeAttribution, DAY_MS, markovCounts } from '../../src/core/attribution.js'
 import { computeChurnRate, computeRetention } from '../../src/core/retention.js'
 import { acquisitionParts, acquisitionRows } from '../../src/core/acquisition.js'
+import { daysOf } from '../../src/reports/buckets.js'
+import { reportRange } from '../../src/reports/range.js'
 import { hasFilters, type Filters } from '../../src/core/filters.js'
 import { ReportAnswers } from '../../src/reports/answers.js'
 import type { Store } from '../../src/store/store.js'
@@ -161,7 +163,7 @@ export function reportsContract(open: OpenStore): void {
       }
     })
 
-    it.each(MODELS)('computes the same attribution under %s', async (model) => {
+    it.each(ATTRIBUTION_MODELS)('computes the same attribution under %s', async (model) => {
       const byValue = (rows: { value: string; conversions: number; revenue: number }[]) => [...rows].sort((a, b) => (a.value < b.value ? -1 : 1))
       for (const [goal, lookback, by, f] of [
         ['purchase', 30, 'channel', {}],
@@ -178,6 +180,25 @@ export function reportsContract(open: OpenStore): void {
       expect(computeAttribution(derived, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }, model).length).toBeGreaterThan(model.includes('touch') || model === 'last_non_direct' ? 1 : 2)
     })
 
+    it('counts the same Markov transitions, and some values earn credit only through non-converting paths', async () => {
+      const key = (t: { from: string | null; to: string | null; converts: boolean; count: number }) => JSON.stringify([t.from, t.to, t.to === null && t.converts, t.count])
+      for (const [goal, lookback, by, f, range] of [
+        ['purchase', 30, 'channel', {}, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }],
+        ['purchase', 7, 'campaign', { device: 'mobile' }, { fromMs: t0, toMs: t0 + 10 * DAY }],
+        ['signup', 30, 'source', {}, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY }],
+        ['purchase', 30, 'channel', {}, { fromMs: 0, toMs: 1 }], // nothing in range
+      ] as const) {
+        const sql = await store.reports.markov({ ...q(range, f, goal), lookbackMs: lookback * DAY_MS, by })
+        const pure = markovCounts(derived, range, goal, lookback * DAY_MS, by, f)
+        expect(sql.transitions.map(key).sort(), `${goal} ${by}`).toEqual(pure.transitions.map(key).sort())
+        expect(sql.conversions).toBe(pure.conversions)
+        expect(sql.revenue).toBeCloseTo(pure.revenue, 6)
+      }
+      const wide = markovCounts(derived, { fromMs: t0 - 40 * DAY, toMs: t0 + 40 * DAY })
+      expect(wide.transitions.some((t) => t.to === null && !t.converts)).toBe(true)
+      expect(wide.transitions.some((t) => t.from !== null && t.to !== null && t.from !== t.to)).toBe(true)
+    })
+
     it.each(filters)('computes the same retention and churn with filters %o', async (f) => {
       const weeks = Array.from({ length: 9 }, (_, i) => ({ label: `w${i}`, fromMs: t0 - 20 * DAY + i * 7 * DAY, toMs: t0 - 13 * DAY + i * 7 * DAY }))
       for (const max of [8, 3]) expect(await a.retention({ ...q(weeks[0]!, f), periods: weeks, maxPeriods: max })).toEqual(computeRetention(derived, weeks, max, f))
@@ -187,22 +208,30 @@ export function reportsContract(open: OpenStore): void {
       if (!hasFilters(f)) expect(computeRetention(derived, weeks, 8).length).toBeGreaterThan(1)
     })
 
-    it.each(MODELS)('computes the same acquisition under %s', async (model) => {
+    it.each(ATTRIBUTION_MODELS)('computes the same acquisition, LTV:CAC and payback under %s', async (model) => {
       const dates = { from: new Date(t0 - 40 * DAY).toISOString().slice(0, 10), to: new Date(t0 + 39 * DAY).toISOString().slice(0, 10) }
-      const range = { ...dates, fromMs: Date.parse(`${dates.from}T00:00:00Z`), toMs: Date.parse(`${dates.to}T00:00:00Z`) + DAY }
       await store.catalog.upsertSpend('agree', [
         { date: dates.from, channel: 'Paid Search', source: null, campaign: null, amount: 100 },
         { date: dates.to, channel: 'Email', source: 'news', campaign: null, amount: 50 },
+        { date: dates.to, channel: 'Direct', source: null, campaign: null, amount: 0.01 },
         { date: dates.to, channel: null, source: 'tv', campaign: null, amount: 999 }, // no channel: left out
       ])
-      const spend = new Map([['Paid Search', 100], ['Email', 50]])
-      for (const f of [{}, { device: 'mobile' }] as Filters[]) {
-        const sql = await a.acquisition({ ...q(range, f), range, model })
-        const pure = acquisitionRows({ ...acquisitionParts(derived, range, model, f), spend })
+      const spend = new Map([['Paid Search', 100], ['Email', 50], ['Direct', 0.01]])
+      let paidBack = 0
+      for (const [f, tz] of [[{}, 'UTC'], [{ device: 'mobile' }, 'UTC'], [{}, 'Asia/Kolkata']] as [Filters, string][]) {
+        const range = reportRange(dates, tz)
+        const days = daysOf(range, tz)
+        const sql = await a.acquisition({ ...q(range, f), range, model, days })
+        const pure = acquisitionRows({ ...acquisitionParts(derived, range, model, f, days), spend })
         expect(sql.map((r) => r.channel).sort()).toEqual(pure.map((r) => r.channel).sort())
         for (const r of sql) close(r, pure.find((p) => p.channel === r.channel)!)
+        paidBack += pure.filter((r) => r.paybackDays !== null).length
+        // without days, ReportAnswers counts 24-hour days from `from`: the local days of a UTC site
+        if (tz === 'UTC' && !hasFilters(f)) (await a.acquisition({ ...q(range, f), range, model })).forEach((r, i) => close(r, sql[i]!))
+        if (!hasFilters(f)) expect(pure.filter((r) => r.clv !== null).length, tz).toBeGreaterThan(1)
       }
-      expect(acquisitionParts(derived, range, model).newCustomers.size).toBeGreaterThan(1)
+      expect(paidBack).toBeGreaterThan(0)
+      expect(acquisitionParts(derived, reportRange(dates, 'UTC'), model).newCustomers.size).toBeGreaterThan(1)
     })
 
     it.each(filters)('computes the same overview with filters %o', async (f) => {

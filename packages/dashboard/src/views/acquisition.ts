@@ -9,17 +9,15 @@ import { dataTable, type Column } from '../ui/table.js'
 import { hintList, segmented, select } from '../ui/widgets.js'
 import type { View, ViewContext } from './view.js'
 
-/** Fields a later API version adds to acquisition rows: a column each when a row has it. */
-const OPTIONAL = [
-  { key: 'clv', label: 'CLV', kind: 'money' },
-  { key: 'ltvToCac', label: 'LTV:CAC', kind: 'decimal' },
-  { key: 'paybackDays', label: 'Payback', kind: 'days' },
-] as const
+/** The rule of thumb for LTV:CAC: a customer should earn back at least 3× what winning them cost. */
+export const LTV_CAC_TARGET = 3
 
 /**
  * Acquisition and spend: per channel visitors, new customers, attributed conversions and revenue,
- * spend, CAC, CPA, ROAS, ROI (under a chosen attribution model); a spend upload (CSV or JSON);
- * and the attribution models side by side for channel, source or campaign.
+ * spend, CAC, CPA, ROAS, ROI (under a chosen attribution model), the new customers' CLV, LTV:CAC
+ * (marked against the 3:1 rule of thumb) and payback days; a spend upload (CSV or JSON); and the
+ * attribution models side by side — the six rule-based ones and the data-driven Markov chain —
+ * for channel, source or campaign.
  */
 export const acquisitionView: View = {
   id: 'acquisition',
@@ -30,12 +28,12 @@ export const acquisitionView: View = {
     const acq = card('Acquisition & spend', 'acquisition', {
       wide: true,
       tools: [select('Attribution', models, model, (v) => ctx.navigate({ model: v }), 'acquisition-model')],
-      intro: 'Conversions and revenue are attributed credits under the chosen model; new customers count where their first order’s first touch came from.',
+      intro: `Conversions and revenue are attributed credits under the chosen model; new customers count where their first order’s first touch came from. CLV is their revenue so far; LTV:CAC = CLV ÷ CAC (rule of thumb: ${LTV_CAC_TARGET} or more); payback = days from the range’s start until their revenue covers the range’s spend.`,
     })
     const attribution = card('Attribution models side by side', 'attribution', {
       wide: true,
       tools: [segmented('Attribute to', ATTRIBUTION_BY.map((b) => ({ value: b, label: b[0]!.toUpperCase() + b.slice(1) })), s.by, (v: AttributionBy) => ctx.navigate({ by: v }), 'attribution-by')],
-      intro: `Revenue credited to each ${s.by} by each model (orders in range, touchpoints in the ${s.lookback} before each). Where models disagree, a ${s.by} opens journeys others close.`,
+      intro: `Revenue credited to each ${s.by} by each model (orders in range, touchpoints in the ${s.lookback} before each). Markov is data-driven: it credits a ${s.by} by the share of conversions lost without it, learned from converting and non-converting journeys. Where models disagree, a ${s.by} opens journeys others close.`,
     })
     root.append(acq.el, spendForm(ctx, ctx.refresh), attribution.el)
 
@@ -71,10 +69,10 @@ function acquisitionTable(rows: readonly AcquisitionRow[], ctx: ViewContext): HT
     { key: 'cpa', label: 'CPA', value: (r) => r.cpa, show: (r) => f.money(r.cpa), num: true },
     { key: 'roas', label: 'ROAS', value: (r) => r.roas, show: (r) => (r.roas === null ? '–' : `${f.decimal(r.roas, 2)}×`), num: true },
     { key: 'roi', label: 'ROI', value: (r) => r.roi, show: (r) => f.percent(r.roi), num: true },
+    { key: 'clv', label: 'CLV', value: (r) => r.clv, show: (r) => f.money(r.clv), num: true },
+    { key: 'ltvToCac', label: `LTV:CAC (≥ ${LTV_CAC_TARGET})`, value: (r) => r.ltvToCac, show: ltvCell(f), num: true },
+    { key: 'paybackDays', label: 'Payback', value: (r) => r.paybackDays, show: (r) => f.value('days', r.paybackDays), num: true },
   ]
-  for (const o of OPTIONAL) {
-    if (rows.some((r) => o.key in r)) cols.push({ key: o.key, label: o.label, value: (r) => r[o.key] ?? null, show: (r) => f.value(o.kind, r[o.key] ?? null), num: true })
-  }
   return dataTable({
     testid: 'acquisition-table',
     file: ctx.file(`acquisition-${modelOf(ctx.state)}`),
@@ -84,6 +82,17 @@ function acquisitionTable(rows: readonly AcquisitionRow[], ctx: ViewContext): HT
     onRow: (r) => ctx.navigate(withFilter(ctx.state, 'channel', r.channel)),
     rowLabel: (r) => `Filter by channel: ${r.channel}`,
   })
+}
+
+/** LTV:CAC as `2.4:1`, labelled against the rule of thumb (below or meeting 3:1). */
+const ltvCell = (f: ViewContext['fmt']) => (r: AcquisitionRow) => {
+  if (r.ltvToCac === null) return '–'
+  const ok = r.ltvToCac >= LTV_CAC_TARGET
+  return h(
+    'span',
+    { class: ok ? 'ltv-ok' : 'ltv-low', 'data-testid': 'ltv-cac-mark', title: `${ok ? 'Meets' : 'Below'} the ${LTV_CAC_TARGET}:1 rule of thumb` },
+    `${f.decimal(r.ltvToCac, 1)}:1${ok ? '' : ' ▾'}`,
+  )
 }
 
 function attributionTable(byModel: readonly AttributionRow[][], ctx: ViewContext): HTMLElement {

@@ -26,6 +26,8 @@ import { csatSql } from './queries/csat.js'
 import { referralTotalsSql, topReferrersSql } from './queries/referrals.js'
 import { experimentSql } from './queries/experiments.js'
 import { attributionSql } from './queries/attribution.js'
+import { KIND, markovSql } from './queries/markov.js'
+import type { MarkovCounts, MarkovTransition } from '../../core/markov.js'
 import { retentionSql } from './queries/retention.js'
 import { churnSql } from './queries/churn.js'
 import { channelVisitorsSql, newCustomerChannelsSql } from './queries/acquisition.js'
@@ -161,10 +163,35 @@ export class ClickHouseReports implements ReportQueries {
     return { previous: num(r?.previous), churned: num(r?.churned) }
   }
 
-  async acquisition(q: ReportQuery): Promise<AcquisitionCounts> {
+  async markov(q: ReportQuery & { lookbackMs: number; by: AttributionDimension }): Promise<MarkovCounts> {
+    const transitions: MarkovTransition[] = []
+    let conversions = 0
+    let revenue = 0
+    for (const x of await this.conn.query(markovSql(this.t, q))) {
+      const kind = num(x.kind)
+      const converts = num(x.converts) === 1
+      const count = num(x.n)
+      const fromStart = kind === KIND.startToValue || kind === KIND.startToEnd
+      const toEnd = kind === KIND.valueToEnd || kind === KIND.startToEnd
+      transitions.push({ from: fromStart ? null : (x.src as string), to: toEnd ? null : (x.dst as string), converts: toEnd && converts, count })
+      if (toEnd && converts) {
+        conversions += count
+        revenue += num(x.revenue)
+      }
+    }
+    return { transitions, conversions, revenue }
+  }
+
+  async acquisition(q: ReportQuery & { days: readonly Bucket[] }): Promise<AcquisitionCounts> {
+    const [visitors, customers] = await Promise.all([this.conn.query(channelVisitorsSql(this.t, q)), this.conn.query(newCustomerChannelsSql(this.t, q))])
     const byChannel = (rows: Record<string, unknown>[]) => new Map(rows.map((x) => [x.channel as string, num(x.n)]))
-    const [visitors, newCustomers] = await Promise.all([this.conn.query(channelVisitorsSql(this.t, q)), this.conn.query(newCustomerChannelsSql(this.t, q))])
-    return { visitors: byChannel(visitors), newCustomers: byChannel(newCustomers) }
+    const newCustomerRevenue = new Map(
+      customers.map((x) => {
+        const daily = sumMapOf(x.daily)
+        return [x.channel as string, q.days.map((_, i) => daily.get(i + 1) ?? 0)]
+      }),
+    )
+    return { visitors: byChannel(visitors), newCustomers: byChannel(customers), newCustomerRevenue }
   }
 
   async realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Bucket, ReportQuery, TimeRange } from '../../core/query.js'
-import type { Filters } from '../../core/filters.js'
+import { hasFilters, type Filters } from '../../core/filters.js'
 import type { OverviewCounts } from '../../core/metrics.js'
 import type { BreakdownRow, Dimension } from '../../core/breakdown.js'
 import type { FunnelCounts, FunnelStep } from '../../core/funnel.js'
@@ -24,7 +24,9 @@ import { referralsSql } from './queries/referrals.js'
 import { experimentCountsSql } from './queries/experiments.js'
 import { attributionSql } from './queries/attribution.js'
 import { churnSql, retentionSql } from './queries/retention.js'
-import { channelVisitorsSql, newCustomerChannelsSql } from './queries/acquisition.js'
+import { channelVisitorsSql, newCustomersSql } from './queries/acquisition.js'
+import { markovSql } from './queries/markov.js'
+import type { MarkovCounts } from '../../core/markov.js'
 import { bucketing, goal as goalOf, selection } from './selection.js'
 
 /** Runs one read query with named parameters. */
@@ -192,15 +194,36 @@ export class DuckDBReports implements ReportQueries {
     return { previous: num(x.previous), churned: num(x.churned) }
   }
 
-  async acquisition(q: ReportQuery): Promise<AcquisitionCounts> {
+  async markov(q: ReportQuery & { lookbackMs: number; by: AttributionDimension }): Promise<MarkovCounts> {
+    const sel = selection(q.site, q.filters)
+    const g = q.goal === 'purchase' ? null : goalOf('e', q.goal)
+    const rows = await this.query(markovSql(sel, g, q.by, hasFilters(q.filters)), { ...sel.params, ...(g?.params ?? {}), ...range(q.range), lookback: BigInt(q.lookbackMs) })
+    return {
+      transitions: rows.map((x) => ({ from: str(x.src), to: str(x.dst), converts: Boolean(x.converts), count: num(x.n) })),
+      conversions: num(rows[0]?.conversions),
+      revenue: num(rows[0]?.revenue),
+    }
+  }
+
+  async acquisition(q: ReportQuery & { days: readonly Bucket[] }): Promise<AcquisitionCounts> {
     const sel = selection(q.site, q.filters)
     const params = { ...sel.params, ...range(q.range) }
-    const byChannel = (rows: Record<string, unknown>[], k: string) => new Map(rows.map((x) => [x.channel as string, Number(x[k])]))
-    const [visitors, newCustomers] = await Promise.all([
+    // no days (an empty range): one bucket that holds no order, so the query keeps its shape
+    const b = bucketing(q.days.length > 0 ? q.days : [{ label: '', fromMs: 0, toMs: 0 }])
+    const [visitors, customers] = await Promise.all([
       this.query(channelVisitorsSql(sel), params),
-      this.query(newCustomerChannelsSql(sel), { ...params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
+      this.query(newCustomersSql(sel, b), { ...params, ...b.params, lookback: BigInt(ACQUISITION_LOOKBACK_MS) }),
     ])
-    return { visitors: byChannel(visitors, 'visitors'), newCustomers: byChannel(newCustomers, 'customers') }
+    const dayOf = new Map(q.days.map((d, i) => [d.label, i]))
+    const newCustomers = new Map<string, number>()
+    const newCustomerRevenue = new Map<string, number[]>()
+    for (const x of customers) if (x.label === null || x.label === undefined) newCustomers.set(x.channel as string, num(x.customers))
+    for (const c of newCustomers.keys()) newCustomerRevenue.set(c, q.days.map(() => 0))
+    for (const x of customers) {
+      const day = x.label === null || x.label === undefined ? undefined : dayOf.get(x.label as string)
+      if (day !== undefined) newCustomerRevenue.get(x.channel as string)![day]! += num(x.revenue)
+    }
+    return { visitors: new Map(visitors.map((x) => [x.channel as string, num(x.visitors)])), newCustomers, newCustomerRevenue }
   }
 
   async realtime(q: { site: string; filters: Filters; sinceMs: number }): Promise<number> {

@@ -6,7 +6,7 @@ import { lit, type Sql } from '../sql.js'
 import { personsQuery, same } from './query.js'
 
 /** The `persons` array of each attribution dimension. */
-const BY: Record<AttributionDimension, string> = { channel: 's_channel', source: 's_source', campaign: 's_campaign' }
+export const BY: Record<AttributionDimension, string> = { channel: 's_channel', source: 's_source', campaign: 's_campaign' }
 
 /** The last touchpoint (1-based) whose channel is not Direct, 0 when all are. */
 const LAST_NON_DIRECT = "arrayReduce('max', arrayMap((si, i) -> if(channels_of[si] != 'Direct', i, 0), tp, arrayEnumerate(tp)))"

@@ -24,6 +24,18 @@ export const touchpointsOf = (c: string) => `
     AND (s.start_t >= ${c}.t - $lookback OR s.sid = ${c}.sid)`
 
 /**
+ * The conversions in range of the selected sessions (columns cid, pno, seq, t, sid, credit):
+ * orders at their earliest purchase (credit = revenue) for `purchase` (goal null), else goal
+ * events (credit 0); (pno, seq) is the converting event's place in its person's events.
+ */
+export const conversionsSql = (goal: Fragment | null): string =>
+  goal === null
+    ? `SELECT o.first_id AS cid, o.pno, o.seq, o.first_t AS t, o.sid, coalesce(o.revenue, 0) AS credit FROM tw_orders o
+  WHERE o.site = $site AND o.first_t >= $from AND o.first_t < $to AND o.sid IN (SELECT sid FROM sel)`
+    : `SELECT e.id AS cid, e.pno, e.seq, e.t, e.sid, 0.0 AS credit FROM tw_pe e
+  WHERE e.site = $site AND ${goal.sql} AND e.t >= $from AND e.t < $to AND e.sid IN (SELECT sid FROM sel)`
+
+/**
  * core/attribution.ts `computeAttribution` over the derived tables. Conversions in range of the
  * selected sessions: orders (at their earliest purchase, credit = revenue) for `purchase`, else
  * goal events (credit 0). Touchpoints: the person's sessions from the first one starting within
@@ -31,15 +43,10 @@ export const touchpointsOf = (c: string) => `
  * code (enums), never request text.
  */
 export function attributionSql(sel: Fragment, goal: Fragment | null, model: Model, by: AttributionDimension): string {
-  const conv = goal === null
-    ? `SELECT o.first_id AS cid, o.pno, o.first_t AS t, o.sid, coalesce(o.revenue, 0) AS credit FROM tw_orders o
-  WHERE o.site = $site AND o.first_t >= $from AND o.first_t < $to AND o.sid IN (SELECT sid FROM sel)`
-    : `SELECT e.id AS cid, e.pno, e.t, e.sid, 0.0 AS credit FROM tw_pe e
-  WHERE e.site = $site AND ${goal.sql} AND e.t >= $from AND e.t < $to AND e.sid IN (SELECT sid FROM sel)`
   return `
 WITH ${sel.sql},
 conv AS (
-  ${conv}
+  ${conversionsSql(goal)}
 ),
 touch AS (
   SELECT c.cid, c.t, c.credit, s.start_t, s.first_id, s.channel, s.${by} AS value
