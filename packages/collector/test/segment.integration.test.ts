@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { DESKTOP_UA, IPHONE_UA, ORIGIN, TOKEN, appPerTest, newId } from './fixtures/helpers.js'
+import { join } from 'node:path'
+import { DESKTOP_UA, IPHONE_UA, ORIGIN, TOKEN, appPerTest, makeApp, newId, tempDir } from './fixtures/helpers.js'
+import { openStore } from '../src/store/open-store.js'
 import type { EventRow } from '../src/store/event-log.js'
 
 const ctx = appPerTest()
@@ -57,7 +59,7 @@ describe('POST /v1/segment/batch', () => {
       { type: 'alias', previousId: 'x', userId: 'u-9', messageId: newId() },
       { type: 'group', groupId: 'g', userId: 'u-9', messageId: newId() },
     ]
-    const res = await segment(app, { batch, sentAt: iso(Date.now()) })
+    const res = await segment(app, { batch, sentAt: iso(Date.now()) }, { headers: { origin: ORIGIN } })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({ accepted: 11, duplicates: 0, rejected: [] })
     const rows = await stored(app)
@@ -150,6 +152,9 @@ describe('POST /v1/segment/batch', () => {
     const [row] = await stored(app)
     expect(row).toMatchObject({ url: `${ORIGIN}/`, path: '/', anonymousId: 'u-1', userId: 'u-1', device: 'mobile', revenue: 9.5 })
     expect(Math.abs(row!.t - Date.now())).toBeLessThan(5000)
+    // without context.userAgent the request's is the library's (a bot to isbot): the event is no bot's
+    await segment(app, { batch: [track('Server side', {}, { context: {} })] }, { headers: { 'user-agent': 'analytics-node-next/latest' } })
+    expect((await stored(app)).find((r) => r.name === 'Server side')).toMatchObject({ isBot: false, browser: null, os: null, device: 'desktop' })
   })
 
   it('merges the batch context under each message and corrects the clock by sentAt', async () => {
@@ -229,5 +234,30 @@ describe('write keys', () => {
     // a site's events are the key's site: blog's key writes to blog
     await segment(app, { batch: [page({ context: { page: { url: 'https://blog.example/' } } })] }, { key: created.json().writeKey })
     expect(await stored(app, 'blog')).toHaveLength(1)
+  })
+})
+
+describe('write keys of sites created before them', () => {
+  it('gives a site without a key one at start and keeps it across restarts', async () => {
+    const d = await tempDir()
+    try {
+      const path = join(d.dir, 'old.duckdb')
+      const store = await openStore(`duckdb:${path}`)
+      await store.init()
+      await store.catalog.upsertSite({ id: 'legacy', name: 'Legacy', origins: ['https://legacy.example'], timezone: 'UTC', currency: 'USD' })
+      expect(await store.catalog.listWriteKeys()).toEqual(new Map())
+      await store.close()
+      let app = await makeApp(path, { sites: [] })
+      const key = app.trackway.sites.get('legacy')!.writeKey
+      expect(key).toMatch(/^wk_/)
+      await app.close()
+      app = await makeApp(path, { sites: [] })
+      expect(app.trackway.sites.get('legacy')!.writeKey).toBe(key)
+      expect((await segment(app, { batch: [track('Server side', {}, { context: {} })] }, { key })).json()).toMatchObject({ accepted: 1 })
+      expect(await stored(app, 'legacy')).toMatchObject([{ url: 'https://legacy.example/' }])
+      await app.close()
+    } finally {
+      await d.cleanup()
+    }
   })
 })

@@ -4,7 +4,7 @@ import type { EventRow } from '../store/event-log.js'
 import type { SiteEntry } from '../sites/registry.js'
 import { checkEvent } from './validate.js'
 import { countryOf, enrich, type RequestFacts } from './enrich.js'
-import { parseAgent } from './user-agent.js'
+import { parseAgent, type Agent } from './user-agent.js'
 
 /** What a request tells about all of its events: site, agent, country, cookieless id. */
 export function requestFacts(app: FastifyInstance, request: FastifyRequest, site: SiteEntry, receivedAt: number): RequestFacts {
@@ -29,6 +29,8 @@ export interface Candidate {
   sentAt: number | undefined
   /** The User-Agent the event was recorded with, when not the request's (Segment's `context.userAgent`). */
   userAgent?: string
+  /** The agent itself, when no User-Agent describes the visitor (Segment's server-side sources). */
+  agent?: Agent
 }
 
 /**
@@ -55,7 +57,8 @@ export async function acceptEvents(
       rejected.push({ index: c.index, code: r.code, message: r.message })
       continue
     }
-    rows.push(enrich(r.event, r.t, r.url, c.userAgent === undefined ? facts : { ...facts, agent: agentOf(c.userAgent) }))
+    const agent = c.agent ?? (c.userAgent === undefined ? undefined : agentOf(c.userAgent))
+    rows.push(enrich(r.event, r.t, r.url, agent === undefined ? facts : { ...facts, agent }))
   }
   rejected.sort((a, b) => a.index - b.index)
   metrics.inc('trackway_events_rejected_total', rejected.length)

@@ -4,6 +4,7 @@ import { batchEnvelopeSchema, batchResponseSchema, errorResponseSchema, type Bat
 import { OriginNotAllowed, UnknownSite } from '../errors.js'
 import { checkEnvelope } from './validate.js'
 import { acceptEvents } from './accept.js'
+import { isSegmentBatch, segmentBatch } from './compat/segment-route.js'
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
 
@@ -15,6 +16,12 @@ export const batchRoute = fp(
       {
         schema: { body: batchEnvelopeSchema, response: { 200: batchResponseSchema, ...errors } },
         config: { bodyErrorCode: 'invalid_batch' },
+        // Segment's Node library resolves its default path "/v1/batch" against the origin of its
+        // `host` (new URL semantics drop the host's own path), so with only `host` changed its
+        // batches arrive here: a Segment-shaped body is answered as /v1/segment/batch would.
+        preValidation: async (request, reply) => {
+          if (isSegmentBatch(request.body)) return reply.send(await segmentBatch(app, request))
+        },
       },
       async (request): Promise<BatchResponse> => {
         const receivedAt = Date.now()

@@ -4,6 +4,7 @@ import { batchResponseSchema, errorResponseSchema, type BatchResponse, type Reje
 import { EVENT_ERROR_CODES, InvalidBatch, InvalidWriteKey, OriginNotAllowed } from '../../errors.js'
 import type { SiteEntry } from '../../sites/registry.js'
 import { acceptEvents, type Candidate } from '../accept.js'
+import type { Agent } from '../user-agent.js'
 import { convertSegmentMessage, SEGMENT_BATCH_MAX_BYTES, SEGMENT_MESSAGE_MAX_BYTES } from './segment-message.js'
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
@@ -40,6 +41,14 @@ function siteOfKey(app: FastifyInstance, request: FastifyRequest, body: unknown)
   return site
 }
 
+/**
+ * The agent of a server-side message (no Origin, no `context.userAgent`): the request's
+ * User-Agent is the library's ("analytics-node-next/latest", flagged as a bot), not the visitor's,
+ * so it is left out; the event counts like one from an unrecognised browser (ua-parser's default
+ * device, desktop), not as a bot — the source is the site's own backend.
+ */
+const SERVER_AGENT: Agent = Object.freeze({ browser: null, os: null, device: 'desktop', isBot: false })
+
 /** The page URL of server-side messages: the site's first real origin + `/`. */
 const fallbackUrlOf = (site: SiteEntry) => {
   const origin = site.origins.find((o) => o !== '*')
@@ -66,10 +75,29 @@ async function ingest(app: FastifyInstance, request: FastifyRequest, site: SiteE
       return
     }
     const c = convertSegmentMessage(message, context)
-    if (c.kind === 'event') candidates.push({ index, event: c.event, sentAt: c.sentAt, userAgent: c.userAgent })
+    if (c.kind === 'event') {
+      const agent = c.userAgent === undefined && origin === undefined ? SERVER_AGENT : undefined
+      candidates.push({ index, event: c.event, sentAt: c.sentAt, userAgent: c.userAgent, agent })
+    }
     else if (c.kind === 'rejected') rejected.push({ index, code: c.code, message: c.message })
   })
   return acceptEvents(app, request, site, receivedAt, candidates, rejected)
+}
+
+/** A Segment batch `{batch: [...]}` (not a Trackway one `{site, events}`). */
+export const isSegmentBatch = (body: unknown): boolean =>
+  isObject(body) && Array.isArray(body.batch) && body.events === undefined && body.site === undefined
+
+/** Answers one Segment batch request: write key, then each message converted and stored. */
+export async function segmentBatch(app: FastifyInstance, request: FastifyRequest): Promise<BatchResponse> {
+  const body = request.body
+  if (!isObject(body)) {
+    siteOfKey(app, request, body) // 401 before 400: a caller without the key learns nothing
+    throw new InvalidBatch('the body must be an object {batch: [...]}')
+  }
+  const site = siteOfKey(app, request, body)
+  if (!Array.isArray(body.batch)) throw new InvalidBatch('"batch" must be an array of messages')
+  return ingest(app, request, site, body.batch, body)
 }
 
 /**
@@ -83,14 +111,7 @@ export const segmentRoutes = fp(
     for (const prefix of PREFIXES) {
       for (const path of BATCH_PATHS) {
         app.post(`${prefix}/${path}`, options, async (request): Promise<BatchResponse> => {
-          const body = request.body
-          if (!isObject(body)) {
-            siteOfKey(app, request, body) // 401 before 400: a caller without the key learns nothing
-            throw new InvalidBatch('the body must be an object {batch: [...]}')
-          }
-          const site = siteOfKey(app, request, body)
-          if (!Array.isArray(body.batch)) throw new InvalidBatch('"batch" must be an array of messages')
-          return ingest(app, request, site, body.batch, body)
+          return segmentBatch(app, request)
         })
       }
       for (const [path, type] of Object.entries(SINGLE_PATHS)) {
