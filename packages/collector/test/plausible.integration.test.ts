@@ -38,6 +38,16 @@ describe('POST /api/event (Plausible)', () => {
     expect(row).toMatchObject({ type: 'custom', name: 'Signup', props: '{"tier":"pro","n":2}' })
   })
 
+  it('takes the tracker\'s engagement ping as an engagement event: a bounce stays a bounce', async () => {
+    const { app } = ctx
+    await plausible(app, { n: 'pageview', u: 'https://shop.example/x', d: 'shop.example' })
+    await plausible(app, { n: 'engagement', u: 'https://shop.example/x', d: 'shop.example', e: 4200, sd: 80, v: 36 })
+    const rows = await stored(app)
+    expect(rows.map((r) => [r.type, r.name, r.engagedMs])).toEqual([['pageview', null, null], ['engagement', null, 4200]])
+    const res = await app.inject({ method: 'GET', url: '/v1/sites/shop/stats/overview', headers: { authorization: 'Bearer test-admin-token' } })
+    expect(res.json()).toMatchObject({ sessions: 1, bounceRate: 1 })
+  })
+
   it('makes a goal with revenue a purchase of that amount, each one its own order', async () => {
     const { app } = ctx
     await plausible(app, { n: 'Purchase', u: 'https://shop.example/thanks', d: 'shop.example', $: { amount: '15.99', currency: 'eur' } })

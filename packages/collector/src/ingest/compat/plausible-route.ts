@@ -97,9 +97,10 @@ export const plausibleRoute = fp(
         for (const site of targets) {
           const visitor = app.trackway.salt.visitorId(site.id, request.ip, request.headers['user-agent'] ?? '')
           const id = createHash('sha256').update(`${visitor}\0${name}\0${url}\0${receivedAt}`).digest('base64url').slice(0, 22)
+          const engagement = name === 'engagement' && !money
           const event: WireEvent = {
             id,
-            type: money ? 'purchase' : name === 'pageview' ? 'pageview' : 'custom',
+            type: money ? 'purchase' : name === 'pageview' ? 'pageview' : engagement ? 'engagement' : 'custom',
             ts: receivedAt,
             anonymousId: visitor,
             url,
@@ -107,7 +108,10 @@ export const plausibleRoute = fp(
             ...(props ? { props } : {}),
             // a goal with revenue is a purchase, named by its goal; each such event one order (no order id on the wire)
             ...(money ? { orderId: id, revenue: money.revenue, currency: money.currency } : {}),
-            ...(name !== 'pageview' ? { name } : {}),
+            ...(name !== 'pageview' && !engagement ? { name } : {}),
+            // the tracker's own "engagement" ping: `e` is the visible time since its last one, as
+            // Trackway's engagedMs; as a custom event it would turn every bounce into a non-bounce
+            ...(engagement ? { engagedMs: typeof body.e === 'number' ? body.e : 0 } : {}),
           }
           const r = await acceptEvents(app, request, site, receivedAt, [{ index: 0, event, sentAt: undefined }])
           const bad = r.rejected[0]

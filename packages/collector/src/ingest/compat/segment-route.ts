@@ -9,8 +9,12 @@ import { convertSegmentMessage, SEGMENT_BATCH_MAX_BYTES, SEGMENT_MESSAGE_MAX_BYT
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
 
-/** Where Segment clients post, under a `host`/`apiHost` of `…/v1/segment` (or `…/v1/segment/v1`). */
-const PREFIXES = ['/v1/segment', '/v1/segment/v1']
+/**
+ * Where Segment clients post, under a `host`/`apiHost` of `…/v1/segment` (or `…/v1/segment/v1`),
+ * and under `/v1` for an analytics.js `apiHost` of just the collector + `/v1` (as Segment's own
+ * default, `api.segment.io/v1`); `/v1/batch` itself takes Segment bodies in batch-route.ts.
+ */
+const PREFIXES = ['/v1/segment', '/v1/segment/v1', '/v1']
 /** Batch paths: the HTTP API's `batch`, analytics-next's batching mode `b`. */
 const BATCH_PATHS = ['batch', 'b']
 /** Single-message paths and the type they imply: the HTTP API's names, analytics-next's first letters. */
@@ -110,6 +114,7 @@ export const segmentRoutes = fp(
     const options = { bodyLimit: SEGMENT_BATCH_MAX_BYTES, schema: { response: { 200: batchResponseSchema, ...errors } }, config: { bodyErrorCode: 'invalid_batch' } }
     for (const prefix of PREFIXES) {
       for (const path of BATCH_PATHS) {
+        if (prefix === '/v1' && path === 'batch') continue
         app.post(`${prefix}/${path}`, options, async (request): Promise<BatchResponse> => {
           return segmentBatch(app, request)
         })
