@@ -49,8 +49,8 @@ function timeOf(v: unknown): number | undefined {
 
 /** `products[]` entries (or one product's own fields) as items: `sku` else `product_id`, quantity 1 by default. */
 function itemOf(p: Json): Item {
-  const item: Json = { sku: str(p.sku) ?? str(p.product_id), price: p.price, quantity: p.quantity ?? 1 }
-  if (p.name !== undefined) item.name = p.name
+  // the order of the protocol's Item: stored items JSON reads the same as from /v1/batch
+  const item: Json = { sku: str(p.sku) ?? str(p.product_id), name: p.name, price: p.price, quantity: p.quantity ?? 1 }
   for (const k of Object.keys(item)) if (item[k] === undefined) delete item[k]
   return item as unknown as Item
 }
