@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { DESKTOP_UA, IPHONE_UA, ORIGIN, TOKEN, appPerTest, makeApp, newId, tempDir } from './fixtures/helpers.js'
 import { openStore } from '../src/store/open-store.js'
 import type { EventRow } from '../src/store/event-log.js'
@@ -182,6 +183,12 @@ describe('POST /v1/segment/batch', () => {
     const res = await segment(app, big)
     expect(res.statusCode).toBe(413)
     expect(res.json().error).toMatchObject({ code: 'body_too_large', message: expect.stringContaining(String(500 * 1024)) })
+    // gzip: the inflated body counts (a 520 KB batch compresses to a few KB)
+    const zipped = await app.inject({
+      method: 'POST', url: '/v1/segment/batch', payload: gzipSync(JSON.stringify({ batch: [track('Big', { text: 'x'.repeat(520_000) })] })),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: basic(keyOf(app)) },
+    })
+    expect(zipped.statusCode).toBe(413)
     const bad = await segment(app, { batch: 'nope' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().error.code).toBe('invalid_batch')
