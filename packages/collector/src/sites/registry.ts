@@ -27,7 +27,13 @@ export class SiteRegistry {
 
   async load(seeds: readonly SiteSeed[]): Promise<void> {
     this.writeKeys = await this.store.listWriteKeys()
-    for (const s of await this.store.listSites()) await this.cache(s)
+    const stored = await this.store.listSites()
+    // Sites created before write keys existed get one now. Read back what the store holds: a second
+    // collector starting at the same moment may have given them another, and the store's (the latest) wins.
+    const keyless = stored.filter((s) => !this.writeKeys.has(s.id))
+    for (const s of keyless) await this.store.setWriteKey(s.id, newWriteKey())
+    if (keyless.length > 0) this.writeKeys = await this.store.listWriteKeys()
+    for (const s of stored) await this.cache(s)
     for (const seed of seeds) {
       const existing = this.sites.get(seed.id)
       await this.upsert({
