@@ -54,7 +54,11 @@ describe('compatibility endpoints on the demo\'s messy traffic', () => {
       const times = i % 9 === 0 ? 2 : 1 // some requests retried: dedup by messageId as by id
       for (let k = 0; k < times; k++) {
         const direct = await post('/v1/batch', q.batch, { 'user-agent': q.userAgent })
-        const viaSegment = await post('/v1/segment/batch', toSegmentBatch(q.batch, q.userAgent), { 'user-agent': 'analytics-node-next/latest', authorization: auth })
+        // the device's User-Agent as context.userAgent from a server library, or as the request's own
+        const viaSegment =
+          i % 2 === 0
+            ? await post('/v1/segment/batch', toSegmentBatch(q.batch, q.userAgent), { 'user-agent': 'analytics-node-next/latest', authorization: auth })
+            : await post('/v1/segment/batch', toSegmentBatch(q.batch), { 'user-agent': q.userAgent, authorization: auth })
         expect(direct.statusCode).toBe(200)
         expect(viaSegment.json()).toEqual(direct.json())
       }

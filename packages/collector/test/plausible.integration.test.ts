@@ -58,6 +58,9 @@ describe('POST /api/event (Plausible)', () => {
       ['purchase', 'Purchase', 4, 'EUR'],
     ])
     expect(rows[0]!.orderId).not.toBe(rows[1]!.orderId)
+    // without a currency the amount is in the site's currency
+    await plausible(app, { n: 'Tip', u: 'https://shop.example/tip', d: 'shop.example', $: { amount: 2 } })
+    expect((await stored(app)).find((r) => r.name === 'Tip')).toMatchObject({ type: 'purchase', revenue: 2, currency: null })
   })
 
   it('sends the same visitor different ids on another device, and one visitor per IP and User-Agent', async () => {
@@ -87,7 +90,7 @@ describe('POST /api/event (Plausible)', () => {
       [{ n: 'pageview', d: 'shop.example' }, {}, 400, 'invalid_event'],
       [{ n: 'pageview', u: 'not a url', d: 'shop.example' }, {}, 400, 'invalid_event'],
       [{ n: 'Buy', u: 'https://shop.example/', d: 'shop.example', $: { amount: 'lots', currency: 'USD' } }, {}, 400, 'invalid_event'],
-      [{ n: 'Buy', u: 'https://shop.example/', d: 'shop.example', $: { amount: 3 } }, {}, 400, 'invalid_event'],
+      [{ n: 'Buy', u: 'https://shop.example/', d: 'shop.example', $: { amount: 3, currency: 'dollars' } }, {}, 400, 'invalid_event'],
       [{ n: 'Buy', u: 'https://shop.example/', d: 'shop.example', $: { amount: -3, currency: 'USD' } }, {}, 400, 'invalid_event'],
       [{ n: 'x'.repeat(121), u: 'https://shop.example/', d: 'shop.example' }, {}, 400, 'invalid_event'],
       [{ n: 'pageview', u: 'https://shop.example/', d: 'shop.example', p: '{broken' }, {}, 400, 'invalid_event'],

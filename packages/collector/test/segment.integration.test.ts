@@ -156,6 +156,9 @@ describe('POST /v1/segment/batch', () => {
     // without context.userAgent the request's is the library's (a bot to isbot): the event is no bot's
     await segment(app, { batch: [track('Server side', {}, { context: {} })] }, { headers: { 'user-agent': 'analytics-node-next/latest' } })
     expect((await stored(app)).find((r) => r.name === 'Server side')).toMatchObject({ isBot: false, browser: null, os: null, device: 'desktop' })
+    // any other request User-Agent is the visitor's: a crawler relayed by a server stays a bot
+    await segment(app, { batch: [track('Relayed', {}, { context: {} })] }, { headers: { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' } })
+    expect((await stored(app)).find((r) => r.name === 'Relayed')).toMatchObject({ isBot: true, device: 'bot' })
   })
 
   it('merges the batch context under each message and corrects the clock by sentAt', async () => {

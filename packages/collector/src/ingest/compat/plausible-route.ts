@@ -43,7 +43,7 @@ function propsOf(p: unknown): Props | undefined {
 }
 
 /** `$`: `{amount, currency}` with a number or numeric text amount. */
-function revenueOf(r: unknown): { revenue: number; currency: string } | undefined {
+function revenueOf(r: unknown): { revenue: number; currency: string | undefined } | undefined {
   if (r === undefined || r === null) return undefined
   let v = r
   if (typeof v === 'string') {
@@ -56,8 +56,9 @@ function revenueOf(r: unknown): { revenue: number; currency: string } | undefine
   if (!isObject(v)) throw new InvalidEvent('invalid_field', '"$" (revenue) must be {amount, currency}')
   const amount = typeof v.amount === 'string' && v.amount.trim() !== '' ? Number(v.amount) : v.amount
   if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new InvalidEvent('invalid_field', '"$.amount" must be a number')
-  if (typeof v.currency !== 'string') throw new InvalidEvent('missing_field', '"$.currency" is required')
-  return { revenue: amount, currency: v.currency.toUpperCase() }
+  if (v.currency !== undefined && v.currency !== null && typeof v.currency !== 'string') throw new InvalidEvent('invalid_field', '"$.currency" must be an ISO 4217 code')
+  // without a currency the amount is in the site's currency (SPEC §2)
+  return { revenue: amount, currency: typeof v.currency === 'string' ? v.currency.toUpperCase() : undefined }
 }
 
 const field = (body: Json, short: string, long: string) => body[short] ?? body[long]
@@ -107,7 +108,7 @@ export const plausibleRoute = fp(
             ...(typeof referrer === 'string' && referrer !== '' ? { referrer } : {}),
             ...(props ? { props } : {}),
             // a goal with revenue is a purchase, named by its goal; each such event one order (no order id on the wire)
-            ...(money ? { orderId: id, revenue: money.revenue, currency: money.currency } : {}),
+            ...(money ? { orderId: id, revenue: money.revenue, ...(money.currency ? { currency: money.currency } : {}) } : {}),
             ...(name !== 'pageview' && !engagement ? { name } : {}),
             // the tracker's own "engagement" ping: `e` is the visible time since its last one, as
             // Trackway's engagedMs; as a custom event it would turn every bounce into a non-bounce

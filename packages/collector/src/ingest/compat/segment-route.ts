@@ -46,12 +46,14 @@ function siteOfKey(app: FastifyInstance, request: FastifyRequest, body: unknown)
 }
 
 /**
- * The agent of a server-side message (no Origin, no `context.userAgent`): the request's
- * User-Agent is the library's ("analytics-node-next/latest", flagged as a bot), not the visitor's,
- * so it is left out; the event counts like one from an unrecognised browser (ua-parser's default
- * device, desktop), not as a bot — the source is the site's own backend.
+ * The agent of a message from one of Segment's server libraries without `context.userAgent`: the
+ * request's User-Agent is the library's ("analytics-node-next/latest", "analytics-python/2.3" —
+ * all bots to isbot), not the visitor's, so it is left out; the event counts like one from an
+ * unrecognised browser (ua-parser's default device, desktop), not as a bot — the source is the
+ * site's own backend. Any other request User-Agent is judged as SPEC §2.1 says (a crawler stays one).
  */
 const SERVER_AGENT: Agent = Object.freeze({ browser: null, os: null, device: 'desktop', isBot: false })
+const SEGMENT_LIBRARY_UA = /^analytics[-.]/i
 
 /** The page URL of server-side messages: the site's first real origin + `/`. */
 const fallbackUrlOf = (site: SiteEntry) => {
@@ -72,6 +74,7 @@ async function ingest(app: FastifyInstance, request: FastifyRequest, site: SiteE
   const context = { context: isObject(batch.context) ? batch.context : undefined, sentAt: sentAtOf(batch.sentAt), fallbackUrl: fallbackUrlOf(site), receivedAt }
   const candidates: Candidate[] = []
   const rejected: Rejection[] = []
+  const fromLibrary = SEGMENT_LIBRARY_UA.test(request.headers['user-agent'] ?? '')
   messages.forEach((message, index) => {
     const bytes = Buffer.byteLength(JSON.stringify(message) ?? '')
     if (bytes > SEGMENT_MESSAGE_MAX_BYTES) {
@@ -80,7 +83,7 @@ async function ingest(app: FastifyInstance, request: FastifyRequest, site: SiteE
     }
     const c = convertSegmentMessage(message, context)
     if (c.kind === 'event') {
-      const agent = c.userAgent === undefined && origin === undefined ? SERVER_AGENT : undefined
+      const agent = c.userAgent === undefined && fromLibrary ? SERVER_AGENT : undefined
       candidates.push({ index, event: c.event, sentAt: c.sentAt, userAgent: c.userAgent, agent })
     }
     else if (c.kind === 'rejected') rejected.push({ index, code: c.code, message: c.message })
