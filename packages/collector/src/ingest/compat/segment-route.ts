@@ -85,8 +85,9 @@ async function ingest(app: FastifyInstance, request: FastifyRequest, site: SiteE
     if (c.kind === 'event') {
       const agent = c.userAgent === undefined && fromLibrary ? SERVER_AGENT : undefined
       candidates.push({ index, event: c.event, sentAt: c.sentAt, userAgent: c.userAgent, agent })
+    } else if (c.kind === 'rejected') {
+      rejected.push({ index, code: c.code, message: c.message })
     }
-    else if (c.kind === 'rejected') rejected.push({ index, code: c.code, message: c.message })
   })
   return acceptEvents(app, request, site, receivedAt, candidates, rejected)
 }
