@@ -11,6 +11,8 @@ import { staticRoutes } from './http/static-routes.js'
 import { RequestLog } from './http/request-log.js'
 import { batchRoute } from './ingest/batch-route.js'
 import { pixelRoute } from './ingest/pixel-route.js'
+import { segmentRoutes } from './ingest/compat/segment-route.js'
+import { plausibleRoute } from './ingest/compat/plausible-route.js'
 import { DailySalt } from './ingest/cookieless.js'
 import { overviewRoute } from './reports/overview-route.js'
 import { journeyRoutes } from './reports/journey-route.js'
@@ -130,6 +132,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(healthRoutes)
   await app.register(batchRoute)
   await app.register(pixelRoute)
+  await app.register(segmentRoutes)
+  await app.register(plausibleRoute)
   await app.register(siteRoutes)
   await app.register(spendRoutes)
   await app.register(overviewRoute)

@@ -110,6 +110,8 @@ async function serve(argv: string[]): Promise<number> {
     `  store:        ${config.store}`,
     `  sites:        ${sites.list().map((s) => `${s.id} (${s.origins.join(', ')})`).join('; ') || 'none — add one with --site id:origin'}`,
     `  admin token:  ${adminTokenGenerated || config.demo ? adminToken : '(configured)'}${adminTokenGenerated ? '  ← generated now and kept in the store' : ''}`,
+    ...sites.list().map((s) => `  write key:    ${s.id} ${s.writeKey}  (Segment clients: host ${address}/v1/segment)`),
+    `  plausible:    endpoint ${address}/api/event`,
     `  script tag:   <script defer src="${address}/sdk.js" data-site="SITE"></script>`,
     `  dashboard:    ${address}/dashboard/${adminTokenGenerated || config.demo ? `#token=${adminToken}` : ''}`,
   ]

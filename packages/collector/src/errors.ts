@@ -29,6 +29,9 @@ export const Overloaded = createError('overloaded', 'The collector is overloaded
 export const StoreUnavailable = createError('store_unavailable', 'The store did not commit: %s', 503)
 export const NotReady = createError('not_ready', 'The collector is starting: %s', 503)
 export const InternalError = createError('internal_error', 'Internal error', 500)
+// Compatibility endpoints (SPEC §2.1)
+export const InvalidWriteKey = createError('invalid_write_key', 'A valid write key is required (HTTP Basic user name or "writeKey"): %s', 401)
+export const InvalidEvent = createError('invalid_event', 'The event was not stored (%s): %s', 400)
 
 /** Codes of events rejected inside an accepted batch (`rejected[].code`). */
 export const EVENT_ERROR_CODES = {
@@ -37,6 +40,9 @@ export const EVENT_ERROR_CODES = {
   invalidField: 'invalid_field',
   tsInFuture: 'ts_in_future',
   tsTooOld: 'ts_too_old',
+  // Segment messages (SPEC §2.1)
+  invalidType: 'invalid_type',
+  messageTooLarge: 'message_too_large',
 } as const
 
 export type EventErrorCode = (typeof EVENT_ERROR_CODES)[keyof typeof EVENT_ERROR_CODES]
@@ -62,6 +68,8 @@ export const HTTP_ERRORS = [
   StoreUnavailable,
   NotReady,
   InternalError,
+  InvalidWriteKey,
+  InvalidEvent,
 ]
 
 /** The store named by --store cannot be opened (unreachable, refused, broken): the CLI prints it and exits 1. */

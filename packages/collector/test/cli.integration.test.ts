@@ -69,7 +69,14 @@ describe('trackway CLI', () => {
     expect(await first.exited).toBe(0)
     const second = await startCollector(['--store', store])
     const res = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Bearer ${token}` } })
-    expect((await res.json()).map((s: { id: string }) => s.id)).toEqual(['shop'])
+    const sites = await res.json()
+    expect(sites.map((s: { id: string }) => s.id)).toEqual(['shop'])
+    // the write key of the Segment endpoints is printed at start, the same on every start
+    const printed = /write key: {4}shop (wk_\S+) {2}\(Segment clients: host (\S+)\/v1\/segment\)/
+    expect(printed.exec(first.output())?.[1]).toBe(sites[0].writeKey)
+    await expect.poll(() => printed.exec(second.output())?.[1], { timeout: 5000 }).toBe(sites[0].writeKey)
+    expect(printed.exec(second.output())?.[2]).toBe(second.url)
+    expect(second.output()).toContain(`plausible:    endpoint ${second.url}/api/event`)
     second.child.kill('SIGTERM')
     await second.exited
   })

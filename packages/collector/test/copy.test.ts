@@ -55,6 +55,22 @@ describe('copyStore (DuckDB to DuckDB, in process)', () => {
     await dir.cleanup()
   })
 
+  it('gives the target the source\'s write keys, so Segment clients keep working after the move', async () => {
+    const writer = source
+    await writer.close()
+    open.splice(open.indexOf(writer), 1)
+    const rw = await store('source')
+    await rw.catalog.setWriteKey('demo', 'wk_the-demo-key-clients-hold')
+    await rw.close()
+    open.splice(open.indexOf(rw), 1)
+    const ro = await store('source', true)
+    const target = await store('target')
+    await target.catalog.setWriteKey('demo', 'wk_generated-by-a-start-on-the-target')
+    await copyStore(ro, target, opts())
+    // blog had no key in the source: the target's first start gives it one
+    expect(await target.catalog.listWriteKeys()).toEqual(new Map([['demo', 'wk_the-demo-key-clients-hold']]))
+  })
+
   it('copies sites, events and spend, leaves settings behind, and every report agrees; a second run copies nothing', async () => {
     const target = await store('target')
     const first = await copyStore(source, target, opts())

@@ -24,7 +24,7 @@ describe('/v1/sites', () => {
   it('creates a site that can ingest at once and survives a restart', async () => {
     const res = await create({ id: 'blog', name: 'Blog', origins: ['https://Blog.example/'], timezone: 'Europe/Paris', currency: 'EUR' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ id: 'blog', name: 'Blog', origins: ['https://blog.example'], timezone: 'Europe/Paris', currency: 'EUR' })
+    expect(res.json()).toEqual({ id: 'blog', name: 'Blog', origins: ['https://blog.example'], timezone: 'Europe/Paris', currency: 'EUR', writeKey: expect.stringMatching(/^wk_/) })
     const ingest = await post(app, { site: 'blog', events: [event({ url: 'https://blog.example/' })] }, { headers: { origin: 'https://blog.example' } })
     expect(ingest.json()).toMatchObject({ accepted: 1 })
     await app.close()

@@ -87,7 +87,8 @@ function firstOfEachId(rows: readonly EventRow[]): EventRow[] {
  *   start otherwise (ClickHouse: a later event may sort before the cursor);
  * - the target is derived once, at the end (Derivation.rebuild).
  * Sites are created or updated in the target (mergeSite); spend rows replace the target's rows of
- * the same date and names. Settings (the admin token, …) are not copied.
+ * the same date and names; write keys are the source's (the clients hold them). Settings (the
+ * admin token, …) are not copied.
  */
 export async function copyStore(source: Store, target: Store, o: CopyOptions): Promise<CopyResult> {
   const sourceSites = new Map((await source.catalog.listSites()).map((s) => [s.id, s]))
@@ -98,6 +99,7 @@ export async function copyStore(source: Store, target: Store, o: CopyOptions): P
     const merged = mergeSite(site, targetSites.get(id))
     if (JSON.stringify(merged) !== JSON.stringify(targetSites.get(id))) await target.catalog.upsertSite(merged)
   }
+  await copyWriteKeys(source, target, o.sites)
 
   let pendingMarked = false
   const markPending = async () => {
@@ -192,4 +194,18 @@ export async function copyStore(source: Store, target: Store, o: CopyOptions): P
     await target.catalog.setSetting(DERIVE_PENDING_KEY, '0')
   }
   return { sites: results, derived, interrupted }
+}
+
+/**
+ * The source's write keys replace the target's (SPEC §2.1): Segment clients hold the source's, and
+ * keep working when the collectors move to the target. A source older than write keys (a read-only
+ * DuckDB file without the table) has none: its sites get new ones when a collector starts on the target.
+ */
+async function copyWriteKeys(source: Store, target: Store, sites: readonly string[]): Promise<void> {
+  const keys = await source.catalog.listWriteKeys().catch(() => new Map<string, string>())
+  const current = await target.catalog.listWriteKeys()
+  for (const site of sites) {
+    const key = keys.get(site)
+    if (key !== undefined && current.get(site) !== key) await target.catalog.setWriteKey(site, key)
+  }
 }

@@ -17,7 +17,8 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
     ['application/json', 'text/plain'],
     { parseAs: 'buffer', bodyLimit },
     (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
-      decode(request, body, bodyLimit).then(
+      // a route's own limit (the Segment endpoint's 500 KiB) caps the inflated size too
+      decode(request, body, request.routeOptions.bodyLimit ?? bodyLimit).then(
         (text) => {
           try {
             done(null, JSON.parse(text))

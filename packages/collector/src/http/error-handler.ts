@@ -24,7 +24,8 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimit: number): v
   })
 
   app.setErrorHandler((raw: FastifyError, request, reply) => {
-    const err = translate(raw, request.routeOptions.config as { bodyErrorCode?: string }, bodyLimit)
+    // a route may have its own body limit (the Segment endpoint: 500 KB)
+    const err = translate(raw, request.routeOptions.config as { bodyErrorCode?: string }, request.routeOptions.bodyLimit ?? bodyLimit)
     const status = err.statusCode ?? 500
     if (status >= 500) request.log.error({ err: raw }, 'request failed')
     if (status === 503 || status === 429) reply.header('retry-after', '1')

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { COOKIELESS_ID, LIMITS } from '@trackway/protocol'
 import { InvalidParameter, OriginNotAllowed, UnknownSite } from '../errors.js'
 import { enrich } from './enrich.js'
-import { requestFacts } from './batch-route.js'
+import { requestFacts } from './accept.js'
 
 /** A transparent 1×1 GIF. */
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64')

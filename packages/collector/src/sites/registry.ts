@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { normalizeOrigin, type SiteSeed } from '../config.js'
 import type { Catalog, Site } from '../store/catalog.js'
 import { hostsOf } from '../ingest/url-fields.js'
@@ -5,7 +6,12 @@ import { hostsOf } from '../ingest/url-fields.js'
 export interface SiteEntry extends Site {
   /** Hostnames of its origins, for the same-site referrer rule. */
   hosts: string[]
+  /** The secret of the compatibility endpoints (SPEC §2.1). */
+  writeKey: string
 }
+
+/** A new write key: 192 random bits, prefixed so a leaked one is recognisable in logs and scanners. */
+export const newWriteKey = () => `wk_${randomBytes(24).toString('base64url')}`
 
 /**
  * Sites, cached in memory (ingest looks one up per request) and persisted in the store.
@@ -13,11 +19,21 @@ export interface SiteEntry extends Site {
  */
 export class SiteRegistry {
   private readonly sites = new Map<string, SiteEntry>()
+  private writeKeys = new Map<string, string>()
+  /** site id by write key */
+  private readonly byKey = new Map<string, string>()
 
   constructor(private readonly store: Catalog) {}
 
   async load(seeds: readonly SiteSeed[]): Promise<void> {
-    for (const s of await this.store.listSites()) this.cache(s)
+    this.writeKeys = await this.store.listWriteKeys()
+    const stored = await this.store.listSites()
+    // Sites created before write keys existed get one now. Read back what the store holds: a second
+    // collector starting at the same moment may have given them another, and the store's (the latest) wins.
+    const keyless = stored.filter((s) => !this.writeKeys.has(s.id))
+    for (const s of keyless) await this.store.setWriteKey(s.id, newWriteKey())
+    if (keyless.length > 0) this.writeKeys = await this.store.listWriteKeys()
+    for (const s of stored) await this.cache(s)
     for (const seed of seeds) {
       const existing = this.sites.get(seed.id)
       await this.upsert({
@@ -44,6 +60,28 @@ export class SiteRegistry {
     return this.cache(clean)
   }
 
+  // --- write keys (SPEC §2.1) ---
+
+  /** The site whose write key this is, if any. */
+  byWriteKey(key: string): SiteEntry | undefined {
+    const id = this.byKey.get(key)
+    return id === undefined ? undefined : this.sites.get(id)
+  }
+
+  /** Replaces a site's write key with a new one; the old key stops working at once (on this collector). */
+  async rotateWriteKey(id: string): Promise<SiteEntry | undefined> {
+    const site = this.sites.get(id)
+    if (!site) return undefined
+    const key = newWriteKey()
+    await this.store.setWriteKey(id, key)
+    this.byKey.delete(site.writeKey)
+    this.writeKeys.set(id, key)
+    this.byKey.set(key, id)
+    const entry = { ...site, writeKey: key }
+    this.sites.set(id, entry)
+    return entry
+  }
+
   /** Is a browser Origin allowed to send this site's events? A request without one is a server: allowed. */
   allows(site: SiteEntry, origin: string | undefined): boolean {
     if (origin === undefined) return true
@@ -57,8 +95,16 @@ export class SiteRegistry {
     return site.origins.includes(normalized)
   }
 
-  private cache(site: Site): SiteEntry {
-    const entry = { ...site, hosts: hostsOf(site.origins) }
+  /** Caches a site with its write key; a site without one (new, or created before write keys existed) gets one now. */
+  private async cache(site: Site): Promise<SiteEntry> {
+    let writeKey = this.writeKeys.get(site.id)
+    if (writeKey === undefined) {
+      writeKey = newWriteKey()
+      await this.store.setWriteKey(site.id, writeKey)
+      this.writeKeys.set(site.id, writeKey)
+    }
+    this.byKey.set(writeKey, site.id)
+    const entry = { ...site, hosts: hostsOf(site.origins), writeKey }
     this.sites.set(site.id, entry)
     return entry
   }

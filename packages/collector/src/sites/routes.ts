@@ -1,21 +1,29 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CURRENCY_PATTERN, SITE_ID_PATTERN, errorResponseSchema } from '@trackway/protocol'
-import { InvalidBody } from '../errors.js'
+import { InvalidBody, SiteNotFound } from '../errors.js'
 import type { Site } from '../store/catalog.js'
+import type { SiteEntry } from './registry.js'
 import { normalizeOrigin } from '../config.js'
 
 const siteSchema = {
   type: 'object',
-  required: ['id', 'name', 'origins', 'timezone', 'currency'],
+  required: ['id', 'name', 'origins', 'timezone', 'currency', 'writeKey'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
     origins: { type: 'array', items: { type: 'string' } },
     timezone: { type: 'string' },
     currency: { type: 'string' },
+    /** The secret of the Segment endpoint (SPEC §2.1). */
+    writeKey: { type: 'string' },
   },
 } as const
+
+const siteParams = { type: 'object', required: ['site'], properties: { site: { type: 'string' } } } as const
+
+/** A site as the API shows it: without the cached hostnames. */
+const shown = ({ hosts: _hosts, ...site }: SiteEntry) => site
 
 const createSchema = {
   type: 'object',
@@ -39,14 +47,39 @@ const isTimeZone = (tz: string) => {
   }
 }
 
-/** `GET /v1/sites` and `POST /v1/sites` (SPEC §6): list, create or update a site. */
+/**
+ * `GET /v1/sites`, `GET /v1/sites/:site` and `POST /v1/sites` (SPEC §6): list, show, create or
+ * update a site, each shown with its write key; `POST /v1/sites/:site/write-key` rotates that key.
+ */
 export const siteRoutes = fp(
   async (app: FastifyInstance) => {
     const { sites, requireAdmin } = app.trackway
-    const errors = { 400: errorResponseSchema, 401: errorResponseSchema }
+    const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema }
 
     app.get('/v1/sites', { preHandler: requireAdmin, schema: { response: { 200: { type: 'array', items: siteSchema }, ...errors } } }, async () =>
-      sites.list().map(({ hosts: _hosts, ...site }) => site),
+      sites.list().map(shown),
+    )
+
+    app.get<{ Params: { site: string } }>(
+      '/v1/sites/:site',
+      { preHandler: requireAdmin, schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
+      async (request) => {
+        const site = sites.get(request.params.site)
+        if (!site) throw new SiteNotFound(request.params.site)
+        return shown(site)
+      },
+    )
+
+    // Rotation: a new key at once, the old one refused from then on (clients must be redeployed with the new one).
+    app.post<{ Params: { site: string } }>(
+      '/v1/sites/:site/write-key',
+      { preHandler: requireAdmin, schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
+      async (request) => {
+        const site = await sites.rotateWriteKey(request.params.site)
+        if (!site) throw new SiteNotFound(request.params.site)
+        request.log.info({ site: site.id }, 'write key rotated')
+        return shown(site)
+      },
     )
 
     app.post<{ Body: { id: string; name?: string; origins: string[]; timezone?: string; currency?: string } }>(
@@ -70,8 +103,7 @@ export const siteRoutes = fp(
           timezone,
           currency: body.currency ?? existing?.currency ?? 'USD',
         }
-        const { hosts: _hosts, ...saved } = await sites.upsert(site)
-        return saved
+        return shown(await sites.upsert(site))
       },
     )
   },

@@ -9,8 +9,19 @@ export interface Site {
   currency: string
 }
 
-/** What a store keeps besides events: sites, settings (e.g. the admin token) and ad spend. */
-export interface Catalog {
+/**
+ * Per-site write keys of the compatibility endpoints (SPEC §2.1), kept apart from the site row:
+ * a key is a secret that rotates on its own, and `GET /v1/sites` is the only place it is shown.
+ */
+export interface WriteKeyCatalog {
+  /** Every site's current write key, by site id (sites without one are absent). */
+  listWriteKeys(): Promise<Map<string, string>>
+  /** Sets a site's write key, replacing the previous one (rotation). */
+  setWriteKey(site: string, key: string): Promise<void>
+}
+
+/** What a store keeps besides events: sites, settings (e.g. the admin token), ad spend and write keys. */
+export interface Catalog extends WriteKeyCatalog {
   listSites(): Promise<Site[]>
   upsertSite(site: Site): Promise<void>
   getSetting(key: string): Promise<string | null>

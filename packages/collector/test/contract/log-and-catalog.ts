@@ -190,6 +190,20 @@ export function logAndCatalogContract(open: OpenStore): void {
         ])
         expect(await store.catalog.listSpend('none')).toEqual([])
       })
+
+      // --- write keys (SPEC §2.1) ---
+      it('keeps one write key per site, the latest set replacing the previous one (rotation)', async () => {
+        expect(await store.catalog.listWriteKeys()).toEqual(new Map())
+        await store.catalog.setWriteKey('shop', 'wk_first-key-of-shop')
+        await store.catalog.setWriteKey('blog', "wk_blog's-key")
+        await store.catalog.setWriteKey('shop', 'wk_rotated-key-of-shop')
+        expect(await store.catalog.listWriteKeys()).toEqual(
+          new Map([
+            ['blog', "wk_blog's-key"],
+            ['shop', 'wk_rotated-key-of-shop'],
+          ]),
+        )
+      })
     })
   })
 }

@@ -72,4 +72,17 @@ export class ClickHouseCatalog implements Catalog {
     )
     return new Map(rows.map((r) => [r.channel, Number(r.amount)]))
   }
+
+  // --- write keys (SPEC §2.1) ---
+
+  async listWriteKeys(): Promise<Map<string, string>> {
+    const rows = await this.conn.query<{ site: string; key: string }>(
+      sql`SELECT site, argMax(key, version) AS key FROM ${this.t.name('write_keys')} GROUP BY site ORDER BY site`,
+    )
+    return new Map(rows.map((r) => [r.site, r.key]))
+  }
+
+  async setWriteKey(site: string, key: string): Promise<void> {
+    await this.conn.insert(this.t.name('write_keys').text, [{ site, key, version: nextVersion() }], this.writeSettings)
+  }
 }

@@ -30,7 +30,7 @@ export class Tables {
   }
 }
 
-export type TableName = 'events' | 'event_ids' | 'links' | 'orders' | 'persons' | 'sites' | 'settings' | 'spend' | 'meta'
+export type TableName = 'events' | 'event_ids' | 'links' | 'orders' | 'persons' | 'sites' | 'settings' | 'spend' | 'meta' | 'write_keys'
 
 const TYPE: Record<Kind, string> = { varchar: 'String', bigint: 'Int64', double: 'Float64', integer: 'Int32', boolean: 'UInt8' }
 
@@ -71,7 +71,7 @@ const received = 'toYYYYMM(toDateTime(intDiv(received_at, 1000)))'
  * - persons: one row per derivation of a person (derive/person-row.ts): sessions and events as
  *   arrays; `pno` is a 64-bit hash of the person (integer keys group fast), `tiebreak` a random
  *   64-bit row id; of a person's rows, the one with the highest version is current (current.ts).
- * - sites, settings, spend, meta: the catalog; the highest version of a key wins.
+ * - sites, settings, spend, meta, write_keys: the catalog; the highest version of a key wins.
  */
 const TABLES: TableSpec[] = [
   {
@@ -134,6 +134,13 @@ const TABLES: TableSpec[] = [
     name: 'spend',
     columns: 'site String, date String, channel String, source String, campaign String, amount Float64, version UInt64',
     engine: 'ReplacingMergeTree(version) ORDER BY (site, date, channel, source, campaign)',
+    shard: 'cityHash64(site)',
+  },
+  {
+    // the write key of each site (SPEC §2.1): a rotation is a new version
+    name: 'write_keys',
+    columns: 'site String, key String, version UInt64',
+    engine: 'ReplacingMergeTree(version) ORDER BY site',
     shard: 'cityHash64(site)',
   },
   {

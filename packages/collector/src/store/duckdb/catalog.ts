@@ -78,4 +78,15 @@ export class DuckDBCatalog implements Catalog {
     )
     return new Map(rows.map((r) => [r.channel as string, Number(r.amount)]))
   }
+
+  // --- write keys (SPEC §2.1) ---
+
+  async listWriteKeys(): Promise<Map<string, string>> {
+    const rows = await this.db.query('SELECT site, key FROM write_keys ORDER BY site')
+    return new Map(rows.map((r) => [r.site as string, r.key as string]))
+  }
+
+  async setWriteKey(site: string, key: string): Promise<void> {
+    await this.db.admin.run('INSERT INTO write_keys VALUES ($site, $key) ON CONFLICT (site) DO UPDATE SET key = excluded.key', { site, key })
+  }
 }

@@ -23,6 +23,8 @@ export const DDL = [
   // site-local day as YYYY-MM-DD. Uploads replace rows with the same site, date and names.
   `CREATE TABLE IF NOT EXISTS spend (site VARCHAR NOT NULL, date VARCHAR NOT NULL, channel VARCHAR, source VARCHAR,
      campaign VARCHAR, amount DOUBLE NOT NULL)`,
+  // Write keys of the compatibility endpoints (SPEC §2.1): one current key per site.
+  `CREATE TABLE IF NOT EXISTS write_keys (site VARCHAR PRIMARY KEY, key VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
 ]
 
