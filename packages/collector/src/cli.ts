@@ -28,6 +28,9 @@ serve options (flag > environment variable > default):
   --country-header NAME    TRACKWAY_COUNTRY_HEADER      e.g. cf-ipcountry (trusted proxy header)
   --trust-proxy            TRACKWAY_TRUST_PROXY   take the client IP from X-Forwarded-For
   --log-level LEVEL        TRACKWAY_LOG_LEVEL     info
+  --cors-origin ORIGIN     TRACKWAY_CORS_ORIGINS  repeatable; pages that may call the read API cross-origin (none)
+  --max-inflight-events N  TRACKWAY_MAX_INFLIGHT_EVENTS  50000; above it ingest answers 503 + Retry-After
+  --site-rate-limit N      TRACKWAY_SITE_RATE_LIMIT      events/s per site, 20000 (0: none); above: 429 + Retry-After
 
 demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)

@@ -45,6 +45,16 @@ export interface Config {
   trustProxy: boolean
   /** pino log level (`TRACKWAY_LOG_LEVEL`; default info). */
   logLevel: string
+  /**
+   * Browser origins allowed to call the read and management API cross-origin (`--cors-origin`,
+   * repeatable, or `TRACKWAY_CORS_ORIGINS`, comma-separated; default none: only the collector's own
+   * dashboard, which is same-origin). Ingest routes answer CORS for any origin (each site checks its own).
+   */
+  corsOrigins: string[]
+  /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 50 000). */
+  maxInflightEvents: number
+  /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 20 000; 0: none). */
+  siteEventsPerSecond: number
 }
 
 /** Below this length the CLI warns that the admin token is easy to guess. */
@@ -67,6 +77,9 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   countryHeader: null,
   trustProxy: false,
   logLevel: 'info',
+  corsOrigins: [],
+  maxInflightEvents: 50_000,
+  siteEventsPerSecond: 20_000,
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -104,7 +117,12 @@ function int(name: string, value: string | undefined, min: number, max: number):
 
 /** Validates a whole config; returns it frozen. */
 export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
-  const c: Config = { ...defaultConfig, ...partial, sites: [...(partial.sites ?? defaultConfig.sites)] }
+  const c: Config = {
+    ...defaultConfig,
+    ...partial,
+    sites: [...(partial.sites ?? defaultConfig.sites)],
+    corsOrigins: (partial.corsOrigins ?? defaultConfig.corsOrigins).map((o) => normalizeOrigin(o, '--cors-origin')),
+  }
   // the URL itself is checked by the adapter when the store opens (open-store.ts)
   if (!/^(duckdb:|clickhouses?:\/\/)/.test(c.store)) {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
@@ -116,6 +134,9 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('groupCommitEvents', String(c.groupCommitEvents), 1, 1_000_000)
   int('maxPendingEvents', String(c.maxPendingEvents), 1, 10_000_000)
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
+  int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
+  int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
+  if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
   int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
   const ids = new Set<string>()
   for (const s of c.sites) {
@@ -126,6 +147,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   // Resolved here, not at import: finding the repository's shop walks the file system.
   if (c.demo && !c.demoDir) c.demoDir = demoShopDir()
   Object.freeze(c.sites)
+  Object.freeze(c.corsOrigins)
   return Object.freeze(c)
 }
 
@@ -154,6 +176,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'country-header': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
+        'max-inflight-events': { type: 'string' },
+        'site-rate-limit': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -174,6 +199,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     countryHeader: values['country-header'] ?? env.TRACKWAY_COUNTRY_HEADER,
     trustProxy: values['trust-proxy'] ?? (env.TRACKWAY_TRUST_PROXY === 'true' ? true : undefined),
     logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
+    corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
+    maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
+    siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
   return resolveConfig(partial)

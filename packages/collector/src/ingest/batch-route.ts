@@ -8,7 +8,7 @@ import { countryOf, enrich, type RequestFacts } from './enrich.js'
 import { parseAgent } from './user-agent.js'
 import type { SiteEntry } from '../sites/registry.js'
 
-const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
 /** What a request tells about all of its events: site, agent, country, cookieless id. */
 export function requestFacts(app: FastifyInstance, request: FastifyRequest, site: SiteEntry, receivedAt: number): RequestFacts {
@@ -35,26 +35,31 @@ export const batchRoute = fp(
       },
       async (request): Promise<BatchResponse> => {
         const receivedAt = Date.now()
-        const { sites, writer, config, metrics } = app.trackway
+        const { sites, writer, config, metrics, shedder } = app.trackway
         const batch = checkEnvelope(request.body)
         const site = sites.get(batch.site)
         if (!site) throw new UnknownSite(batch.site)
         const origin = request.headers.origin
         if (!sites.allows(site, origin)) throw new OriginNotAllowed(String(origin), site.id)
-
-        const facts = requestFacts(app, request, site, receivedAt)
-        const clock = { receivedAt, sentAt: batch.sentAt, maxEventAgeMs: config.maxEventAgeMs }
-        const rows: EventRow[] = []
-        const rejected: Rejection[] = []
-        batch.events.forEach((raw, index) => {
-          const r = checkEvent(raw, clock)
-          if (r.ok) rows.push(enrich(r.event, r.t, r.url, facts))
-          else rejected.push({ index, code: r.code, message: r.message })
-        })
-        metrics.inc('trackway_events_rejected_total', rejected.length)
-        if (rejected.length > 0) request.log.info({ site: site.id, rejected: rejected.slice(0, 5) }, 'events rejected')
-        const { accepted, duplicates } = rows.length > 0 ? await writer.submit(rows) : { accepted: 0, duplicates: 0 }
-        return { accepted, duplicates, rejected }
+        // shed before any per-event work: under overload, answering fast is what keeps memory flat
+        const release = shedder.admit(site.id, batch.events.length)
+        try {
+          const facts = requestFacts(app, request, site, receivedAt)
+          const clock = { receivedAt, sentAt: batch.sentAt, maxEventAgeMs: config.maxEventAgeMs }
+          const rows: EventRow[] = []
+          const rejected: Rejection[] = []
+          batch.events.forEach((raw, index) => {
+            const r = checkEvent(raw, clock)
+            if (r.ok) rows.push(enrich(r.event, r.t, r.url, facts))
+            else rejected.push({ index, code: r.code, message: r.message })
+          })
+          for (const r of rejected) metrics.inc('trackway_events_rejected_total', 1, { code: r.code })
+          if (rejected.length > 0) request.log.info({ site: site.id, rejected: rejected.slice(0, 5) }, 'events rejected')
+          const { accepted, duplicates } = rows.length > 0 ? await writer.submit(rows) : { accepted: 0, duplicates: 0 }
+          return { accepted, duplicates, rejected }
+        } finally {
+          release()
+        }
       },
     )
   },
