@@ -25,6 +25,8 @@ import { marketingRoutes } from './reports/marketing-routes.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
 import { apiKeyRoutes } from './sites/api-key-routes.js'
+import { privacyRoutes } from './privacy/routes.js'
+import { Retention } from './privacy/retention.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
 import { StoreOpenError } from './errors.js'
@@ -43,6 +45,8 @@ export interface Trackway {
   writer: IngestWriter
   /** Admission of ingest requests: in-flight bound (503) and per-site rate limit (429). */
   shedder: LoadShedder
+  /** `--retention-days`: deletes old events at start and hourly; null without it. */
+  retention: Retention | null
   sites: SiteRegistry
   metrics: Metrics
   salt: DailySalt
@@ -132,6 +136,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     answers: new ReportAnswers(store),
     writer,
     shedder,
+    retention: config.retentionDays === null ? null : new Retention(store.persons, config.retentionDays, app.log.child({ module: 'retention' })),
     sites,
     metrics,
     salt: new DailySalt(),
@@ -154,6 +159,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(siteRoutes)
   await app.register(spendRoutes)
   await app.register(apiKeyRoutes)
+  await app.register(privacyRoutes)
   await app.register(overviewRoute)
   await app.register(journeyRoutes)
   await app.register(breakdownRoute)
@@ -164,7 +170,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))
+  const retention = app.trackway.retention
+  retention?.start()
   app.addHook('onClose', async () => {
+    await retention?.stop()
     await writer.stop()
     await store.close()
   })

@@ -31,6 +31,7 @@ serve options (flag > environment variable > default):
   --cors-origin ORIGIN     TRACKWAY_CORS_ORIGINS  repeatable; pages that may call the read API cross-origin (none)
   --max-inflight-events N  TRACKWAY_MAX_INFLIGHT_EVENTS  50000; above it ingest answers 503 + Retry-After
   --site-rate-limit N      TRACKWAY_SITE_RATE_LIMIT      events/s per site, 20000 (0: none); above: 429 + Retry-After
+  --retention-days N       TRACKWAY_RETENTION_DAYS       delete events older than N days (at start, then hourly); default keep all
 
 demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)

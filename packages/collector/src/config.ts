@@ -53,6 +53,8 @@ export interface Config {
   corsOrigins: string[]
   /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 50 000). */
   maxInflightEvents: number
+  /** Delete events older than this many days, with their derived data, at start and hourly (`--retention-days`, `TRACKWAY_RETENTION_DAYS`; default null: keep all). */
+  retentionDays: number | null
   /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 20 000; 0: none). */
   siteEventsPerSecond: number
 }
@@ -80,6 +82,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   corsOrigins: [],
   maxInflightEvents: 50_000,
   siteEventsPerSecond: 20_000,
+  retentionDays: null,
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -136,6 +139,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
   int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
   int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
+  if (c.retentionDays !== null) int('--retention-days', String(c.retentionDays), 1, 36_500)
   if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
   int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
   const ids = new Set<string>()
@@ -179,6 +183,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'cors-origin': { type: 'string', multiple: true },
         'max-inflight-events': { type: 'string' },
         'site-rate-limit': { type: 'string' },
+        'retention-days': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -201,6 +206,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
     corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
     maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
+    retentionDays: int('--retention-days', values['retention-days'] ?? env.TRACKWAY_RETENTION_DAYS, 1, 36_500),
     siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]

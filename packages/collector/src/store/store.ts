@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js'
 import type { DeriveEvent, Derivation } from './derivation.js'
 import type { EventLog } from './event-log.js'
+import type { PersonData } from './person-data.js'
 import type { ReportQueries } from './report-queries.js'
 
 /**
@@ -13,6 +14,8 @@ export interface Store {
   readonly catalog: Catalog
   readonly reports: ReportQueries
   readonly derivation: Derivation
+  /** Export and erasure of a person's data, retention (SPEC §1.6). */
+  readonly persons: PersonData
   /** Creates or migrates tables; idempotent. */
   init(): Promise<void>
   /** Flushes and closes; no call may follow. */

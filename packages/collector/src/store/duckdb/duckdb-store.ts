@@ -9,6 +9,7 @@ import { DuckDBEventLog } from './event-log.js'
 import { DuckDBCatalog } from './catalog.js'
 import { DuckDBDerivation } from './derivation.js'
 import { DuckDBReports } from './reports.js'
+import { DuckDBPersonData, PRIVACY_DDL } from './person-data.js'
 
 /**
  * The embedded store: one DuckDB file, owned by one process. Its parts share the open database
@@ -20,12 +21,14 @@ export class DuckDBStore implements Store {
   readonly log: DuckDBEventLog
   readonly catalog: DuckDBCatalog
   readonly reports: DuckDBReports
+  readonly persons: DuckDBPersonData
 
   constructor(path: string, private readonly options: StoreOptions = {}) {
     this.db = new DuckDBHandle(path, options.readOnly === true)
     this.derivation = new DuckDBDerivation(this.db, options)
     this.log = new DuckDBEventLog(this.db, () => this.derivation.noteAppend())
     this.catalog = new DuckDBCatalog(this.db)
+    this.persons = new DuckDBPersonData(this.db, this.derivation)
     this.reports = new DuckDBReports(async (sql, params) => {
       await this.derivation.current()
       return this.db.query(sql, params)
@@ -35,7 +38,7 @@ export class DuckDBStore implements Store {
   async init(): Promise<void> {
     if (this.options.readOnly) return this.openReadOnly()
     await this.db.open()
-    for (const sql of [...DDL, ...DERIVED_DDL, ...MACROS]) await this.db.admin.run(sql)
+    for (const sql of [...DDL, ...PRIVACY_DDL, ...DERIVED_DDL, ...MACROS]) await this.db.admin.run(sql)
     const rows = (await this.db.admin.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS()
     if (rows[0]?.v === null || rows[0]?.v === undefined) {
       await this.db.admin.run('INSERT INTO schema_version VALUES ($v)', { v: SCHEMA_VERSION })
