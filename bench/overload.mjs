@@ -13,7 +13,7 @@
 // Everything runs on 127.0.0.1 against the built CLI on a fresh DuckDB file, removed at the end.
 // Options: --seconds N --factor F --batch N --capacity-seconds N --drain-seconds N --max-outstanding N
 // --inflight N (the collector's --max-inflight-events) --site-rate N (its --site-rate-limit) --out FILE
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
@@ -145,6 +145,11 @@ try {
   // 2. overload: open loop
   const rss = sampleRss(child.pid, 250)
   const rssAt = {}
+  const tStart = performance.now()
+  const timeline = setInterval(() => {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+    rssAt[Math.round((performance.now() - tStart) / 1000)] = m ? Math.round(Number(m[1]) / 1024) : null
+  }, 5000)
   const outstanding = new Set()
   let offeredBatches = 0
   let skipped = 0
@@ -160,11 +165,10 @@ try {
       const p = deliver(batchBody()).finally(() => outstanding.delete(p))
       outstanding.add(p)
     }
-    const s = Math.floor((performance.now() - t0) / 1000)
-    if (s % 10 === 0 && rssAt[s] === undefined) rssAt[s] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(await (await import('node:fs/promises')).readFile(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024)
     await sleep(20)
   }
   const overloadMem = rss.stop()
+  clearInterval(timeline)
   const shedDuring = { ...stats.status }
 
   // 3. drain

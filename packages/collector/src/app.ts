@@ -27,6 +27,7 @@ import { siteRoutes } from './sites/routes.js'
 import { apiKeyRoutes } from './sites/api-key-routes.js'
 import { privacyRoutes } from './privacy/routes.js'
 import { Retention } from './privacy/retention.js'
+import { backupRoute } from './http/backup-route.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
 import { StoreOpenError } from './errors.js'
@@ -160,6 +161,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(spendRoutes)
   await app.register(apiKeyRoutes)
   await app.register(privacyRoutes)
+  await app.register(backupRoute)
   await app.register(overviewRoute)
   await app.register(journeyRoutes)
   await app.register(breakdownRoute)

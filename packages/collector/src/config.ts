@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { dirname, join } from 'node:path'
 import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
 import { demoShopDir } from './paths.js'
@@ -51,11 +52,13 @@ export interface Config {
    * dashboard, which is same-origin). Ingest routes answer CORS for any origin (each site checks its own).
    */
   corsOrigins: string[]
-  /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 50 000). */
+  /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 20 000: half a second of work at 40k events/s). */
   maxInflightEvents: number
+  /** Folder of `POST /v1/backups` snapshots (`--backup-dir`, `TRACKWAY_BACKUP_DIR`; default `backups/` next to the DuckDB file; null on ClickHouse). */
+  backupDir: string | null
   /** Delete events older than this many days, with their derived data, at start and hourly (`--retention-days`, `TRACKWAY_RETENTION_DAYS`; default null: keep all). */
   retentionDays: number | null
-  /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 20 000; 0: none). */
+  /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 0: no limit — one site may use the whole capacity; set it when sites share a collector). */
   siteEventsPerSecond: number
 }
 
@@ -80,9 +83,10 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   trustProxy: false,
   logLevel: 'info',
   corsOrigins: [],
-  maxInflightEvents: 50_000,
-  siteEventsPerSecond: 20_000,
+  maxInflightEvents: 20_000,
+  siteEventsPerSecond: 0,
   retentionDays: null,
+  backupDir: null,
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -139,6 +143,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
   int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
   int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
+  if (c.backupDir === null && c.store.startsWith('duckdb:')) c.backupDir = join(dirname(c.store.slice('duckdb:'.length)), 'backups')
   if (c.retentionDays !== null) int('--retention-days', String(c.retentionDays), 1, 36_500)
   if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
   int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
@@ -184,6 +189,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'max-inflight-events': { type: 'string' },
         'site-rate-limit': { type: 'string' },
         'retention-days': { type: 'string' },
+        'backup-dir': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -206,6 +212,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
     corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
     maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
+    backupDir: values['backup-dir'] ?? env.TRACKWAY_BACKUP_DIR,
     retentionDays: int('--retention-days', values['retention-days'] ?? env.TRACKWAY_RETENTION_DAYS, 1, 36_500),
     siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
   }

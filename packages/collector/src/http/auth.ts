@@ -30,11 +30,11 @@ const REPORT_ROUTE = /^\/v1\/sites\/:site\/(stats|journeys)\//
 /**
  * Decided by the route's URL, not by code in each route, so a route added later under
  * `/v1/sites` is protected without saying so: every read and management route (SPEC §6) and
- * `/metrics` need the admin token; of them, only report GETs also take a site's API key.
+ * `/metrics` and `/v1/backups` need the admin token; of them, only report GETs also take a site's API key.
  */
 export function accessOf(method: string, routeUrl: string | undefined): Access {
   if (routeUrl === undefined) return 'public'
-  if (routeUrl === '/metrics') return 'admin'
+  if (routeUrl === '/metrics' || routeUrl === '/v1/backups') return 'admin'
   if (routeUrl !== '/v1/sites' && !routeUrl.startsWith('/v1/sites/')) return 'public'
   return (method === 'GET' || method === 'HEAD') && REPORT_ROUTE.test(routeUrl) ? 'report' : 'admin'
 }
@@ -126,7 +126,7 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
  */
 export async function guardUnrouted(auth: Authenticator, request: FastifyRequest): Promise<FastifyError | null> {
   const path = request.url.split('?')[0]!
-  if (path !== '/metrics' && path !== '/v1/sites' && !path.startsWith('/v1/sites/')) return null
+  if (path !== '/metrics' && path !== '/v1/backups' && path !== '/v1/sites' && !path.startsWith('/v1/sites/')) return null
   const token = bearerOf(request)
   if (auth.isAdmin(token)) return null
   return token !== null && (await auth.keyOf(token)) ? null : new Unauthorized()

@@ -32,6 +32,8 @@ export const batchRoute = fp(
       {
         schema: { body: batchEnvelopeSchema, response: { 200: batchResponseSchema, ...errors } },
         config: { bodyErrorCode: 'invalid_batch' },
+        // full: shed before the body is even read (parsing 500 events costs more than answering)
+        onRequest: async () => app.trackway.shedder.checkOpen(),
       },
       async (request): Promise<BatchResponse> => {
         const receivedAt = Date.now()

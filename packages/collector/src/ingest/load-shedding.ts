@@ -47,6 +47,17 @@ export class LoadShedder {
     return this.inflight
   }
 
+  /**
+   * Throws the 503 at once when no request can be admitted now: an onRequest check (before the
+   * body is read and parsed) so that under overload shed requests cost almost nothing.
+   */
+  checkOpen(): void {
+    if (this.inflight >= this.opts.maxInflightEvents) {
+      this.metrics.inc('trackway_shed_total', 1, { code: 'overloaded' })
+      throw shed(new Overloaded('1'), 1)
+    }
+  }
+
   /** Admits `events` of `site`, or throws a Shed (429/503); call the result once answered. */
   admit(site: string, events: number): () => void {
     if (this.inflight + events > this.opts.maxInflightEvents) {

@@ -16,10 +16,24 @@ export interface Store {
   readonly derivation: Derivation
   /** Export and erasure of a person's data, retention (SPEC §1.6). */
   readonly persons: PersonData
+  /**
+   * Writes a consistent snapshot of the whole store to a new file at `path` while it runs (DuckDB:
+   * `COPY FROM DATABASE` in one transaction). Absent on stores whose server has its own backups.
+   */
+  backup?(path: string): Promise<BackupResult>
   /** Creates or migrates tables; idempotent. */
   init(): Promise<void>
   /** Flushes and closes; no call may follow. */
   close(): Promise<void>
+}
+
+/** What `Store.backup` wrote. */
+export interface BackupResult {
+  path: string
+  /** Events in the snapshot. */
+  events: number
+  bytes: number
+  ms: number
 }
 
 export interface StoreOptions {

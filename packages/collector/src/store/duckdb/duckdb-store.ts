@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { ConfigError } from '../../errors.js'
-import type { Store, StoreOptions } from '../store.js'
+import type { BackupResult, Store, StoreOptions } from '../store.js'
 import { MACROS } from './derive/macros.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
 import { DERIVED_DDL } from './derive/materialize.js'
@@ -54,6 +56,34 @@ export class DuckDBStore implements Store {
     await this.db.open()
     const [found] = await this.db.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('events', 'sites', 'settings', 'spend')")
     if (Number(found?.n) !== 4) throw new ConfigError(`duckdb:${this.db.path} is not a Trackway store (it has no events, sites, settings and spend tables)`)
+  }
+
+  /**
+   * A consistent snapshot while the collector runs: the file is attached and the whole database
+   * copied into it by one statement (one transaction, so appends committed during the copy are
+   * either all in it or not). The copy is a complete Trackway store: open it with `--store`
+   * (restore: stop the collector, put the file in place). Refuses to overwrite a file.
+   */
+  async backup(path: string): Promise<BackupResult> {
+    const t0 = performance.now()
+    if (existsSync(path)) throw new ConfigError(`backup: ${path} exists`)
+    await mkdir(dirname(path), { recursive: true })
+    const conn = await this.db.instance.connect()
+    const quoted = (s: string) => s.replaceAll("'", "''")
+    let events: number
+    try {
+      const name = String((await conn.runAndReadAll('SELECT current_database()')).getRowsJS()[0]![0])
+      await conn.run(`ATTACH '${quoted(path)}' AS trackway_backup`)
+      try {
+        await conn.run(`COPY FROM DATABASE "${name.replaceAll('"', '""')}" TO trackway_backup`)
+        events = Number((await conn.runAndReadAll('SELECT count(*) FROM trackway_backup.events')).getRowsJS()[0]![0])
+      } finally {
+        await conn.run('DETACH trackway_backup')
+      }
+    } finally {
+      conn.closeSync()
+    }
+    return { path, events, bytes: statSync(path).size, ms: Math.round(performance.now() - t0) }
   }
 
   async close(): Promise<void> {
