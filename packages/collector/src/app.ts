@@ -30,7 +30,7 @@ import { Retention } from './privacy/retention.js'
 import { backupRoute } from './http/backup-route.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
-import { StoreOpenError } from './errors.js'
+import { StoreOpenError, StoreUnavailable } from './errors.js'
 import type { Store } from './store/store.js'
 import { redactStoreUrl } from './store/store-url.js'
 import { IngestWriter } from './ingest/writer.js'
@@ -90,11 +90,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own rejections (bad percent-encoding, over-long parameters) in the SPEC shape.
     frameworkErrors: frameworkErrors((request) => guard(request)),
-    return503OnClosing: true,
+    // our own 503 while closing (below): Fastify's has neither the SPEC shape nor Retry-After
+    return503OnClosing: false,
   })
   const store =
     deps.store ??
     (await openStore(config.store, {
+      memoryLimit: config.duckdbMemoryLimit,
       onDerive: (e) => {
         if (e.phase === 'done') {
           metrics.inc('trackway_derivations_total', 1, { kind: e.kind })
@@ -151,6 +153,17 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   registerErrorHandler(app, config.bodyLimit, guard)
   registerBodyParsers(app, config.bodyLimit)
   await registerSecurity(app, config.corsOrigins)
+  // Once closing, new requests (on kept-alive connections) answer 503 + Retry-After: the SDK
+  // retries them against the next collector; requests already running finish (SIGTERM drains).
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new StoreUnavailable('the collector is shutting down')
+  })
   registerIngestMetrics(app, metrics)
   registerAuth(app, auth)
   await app.register(openApi)

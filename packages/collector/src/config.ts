@@ -54,6 +54,12 @@ export interface Config {
   corsOrigins: string[]
   /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 20 000: half a second of work at 40k events/s). */
   maxInflightEvents: number
+  /**
+   * DuckDB's memory limit (`--duckdb-memory-limit`, `TRACKWAY_DUCKDB_MEMORY_LIMIT`; default `512MB`):
+   * its cache otherwise grows toward 80 % of RAM with the data (2.7 GB RSS after 60 s of overload,
+   * issue 13); past the limit DuckDB spills to disk. The collector's own heap comes on top (~300 MB).
+   */
+  duckdbMemoryLimit: string
   /** Folder of `POST /v1/backups` snapshots (`--backup-dir`, `TRACKWAY_BACKUP_DIR`; default `backups/` next to the DuckDB file; null on ClickHouse). */
   backupDir: string | null
   /** Delete events older than this many days, with their derived data, at start and hourly (`--retention-days`, `TRACKWAY_RETENTION_DAYS`; default null: keep all). */
@@ -87,6 +93,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   siteEventsPerSecond: 0,
   retentionDays: null,
   backupDir: null,
+  duckdbMemoryLimit: '512MB',
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -143,6 +150,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
   int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
   int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(c.duckdbMemoryLimit)) throw new ConfigError(`--duckdb-memory-limit must be a size like 512MB or 2GB, got "${c.duckdbMemoryLimit}"`)
   if (c.backupDir === null && c.store.startsWith('duckdb:')) c.backupDir = join(dirname(c.store.slice('duckdb:'.length)), 'backups')
   if (c.retentionDays !== null) int('--retention-days', String(c.retentionDays), 1, 36_500)
   if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
@@ -190,6 +198,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'site-rate-limit': { type: 'string' },
         'retention-days': { type: 'string' },
         'backup-dir': { type: 'string' },
+        'duckdb-memory-limit': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -213,6 +222,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
     maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
     backupDir: values['backup-dir'] ?? env.TRACKWAY_BACKUP_DIR,
+    duckdbMemoryLimit: values['duckdb-memory-limit'] ?? env.TRACKWAY_DUCKDB_MEMORY_LIMIT,
     retentionDays: int('--retention-days', values['retention-days'] ?? env.TRACKWAY_RETENTION_DAYS, 1, 36_500),
     siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
   }

@@ -53,9 +53,19 @@ export async function registerSecurity(app: FastifyInstance, corsOrigins: readon
     crossOriginResourcePolicy: { policy: 'cross-origin' },
     referrerPolicy: { policy: 'no-referrer' },
   })
-  const admin = { origin: corsOrigins.length > 0 ? [...corsOrigins] : false, methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400, exposedHeaders: ['Retry-After'] }
+  // strictPreflight off: an OPTIONS without Access-Control-Request-Method is answered like any
+  // other preflight (204), not with the plugin's plain-text 400 outside the SPEC's error shape
+  const admin = {
+    origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
+    methods: ['GET', 'POST', 'DELETE'],
+    maxAge: 86_400,
+    exposedHeaders: ['Retry-After'],
+    strictPreflight: false,
+  }
   // CORS headers go on every ingest answer, errors included: a browser that cannot read a 4xx
   // takes it for a network error and retries forever. Retry-After is exposed so the SDK can honour it.
-  const ingest = { ...admin, origin: true }
+  // Only an Origin of visible ASCII is reflected: anything else cannot be a browser's, and
+  // reflecting a control character would make the answer itself fail (ERR_INVALID_CHAR, a 500).
+  const ingest = { ...admin, origin: (origin: string | undefined, cb: (err: Error | null, allow: boolean) => void) => cb(null, origin === undefined || /^[\x21-\x7e]{1,2048}$/.test(origin)) }
   await app.register(cors, { delegator: (request, callback) => callback(null, INGEST_PATH.test(request.url ?? '') ? ingest : admin) })
 }

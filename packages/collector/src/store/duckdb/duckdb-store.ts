@@ -26,7 +26,7 @@ export class DuckDBStore implements Store {
   readonly persons: DuckDBPersonData
 
   constructor(path: string, private readonly options: StoreOptions = {}) {
-    this.db = new DuckDBHandle(path, options.readOnly === true)
+    this.db = new DuckDBHandle(path, options.readOnly === true, options.memoryLimit)
     this.derivation = new DuckDBDerivation(this.db, options)
     this.log = new DuckDBEventLog(this.db, () => this.derivation.noteAppend())
     this.catalog = new DuckDBCatalog(this.db)
