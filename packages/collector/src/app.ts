@@ -1,10 +1,13 @@
-import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify'
-import cors from '@fastify/cors'
+import Fastify, { type FastifyInstance, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify'
 import type { Config } from './config.js'
-import { registerErrorHandler } from './http/error-handler.js'
+import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler.js'
+import { registerValidators } from './http/validators.js'
+import { registerSecurity } from './http/security.js'
+import { logSerializers } from './http/log-serializers.js'
+import { registerIngestMetrics } from './http/ingest-metrics.js'
 import { registerBodyParsers } from './http/body-parser.js'
 import { Metrics } from './metrics.js'
-import { requireAdmin, resolveAdminToken } from './http/auth.js'
+import { Authenticator, guardUnrouted, registerAuth, requireAdmin, resolveAdminToken } from './http/auth.js'
 import { healthRoutes } from './http/health.js'
 import { openApi } from './http/openapi.js'
 import { staticRoutes } from './http/static-routes.js'
@@ -23,12 +26,17 @@ import { pathsRoute } from './reports/paths-route.js'
 import { marketingRoutes } from './reports/marketing-routes.js'
 import { SiteRegistry } from './sites/registry.js'
 import { siteRoutes } from './sites/routes.js'
+import { apiKeyRoutes } from './sites/api-key-routes.js'
+import { privacyRoutes } from './privacy/routes.js'
+import { Retention } from './privacy/retention.js'
+import { backupRoute } from './http/backup-route.js'
 import { spendRoutes } from './spend/routes.js'
 import { openStore } from './store/open-store.js'
-import { StoreOpenError } from './errors.js'
+import { StoreOpenError, StoreUnavailable } from './errors.js'
 import type { Store } from './store/store.js'
 import { redactStoreUrl } from './store/store-url.js'
 import { IngestWriter } from './ingest/writer.js'
+import { LoadShedder } from './ingest/load-shedding.js'
 import { ReportAnswers } from './reports/answers.js'
 
 /** Everything the routes share, built once per app. */
@@ -38,12 +46,19 @@ export interface Trackway {
   /** The reports of SPEC §6 over the store: its counts shaped by core. */
   answers: ReportAnswers
   writer: IngestWriter
+  /** Admission of ingest requests: in-flight bound (503) and per-site rate limit (429). */
+  shedder: LoadShedder
+  /** `--retention-days`: deletes old events at start and hourly; null without it. */
+  retention: Retention | null
   sites: SiteRegistry
   metrics: Metrics
   salt: DailySalt
   adminToken: string
   /** True when this start generated the admin token (print it). */
   adminTokenGenerated: boolean
+  /** Checks admin tokens and read-only API keys (http/auth.ts); every protected route is checked by its hook. */
+  auth: Authenticator
+  /** A preHandler requiring the admin token: redundant with the auth hook, kept for routes that name it. */
   requireAdmin: preHandlerAsyncHookHandler
 }
 
@@ -64,25 +79,35 @@ export interface AppDeps {
  * and ingest waits for it). `app.close()` drains the writer and closes the store.
  */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // The router's errors come before any hook; they are guarded by the authenticator once it exists.
+  const metrics = new Metrics()
+  let guard = async (_request: FastifyRequest) => null as Awaited<ReturnType<typeof guardUnrouted>>
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, serializers: logSerializers },
     // One line per request only at debug level (http/request-log.ts); errors stay at error.
     logController: new RequestLog(),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    // Reject unknown fields instead of silently dropping them; coerce query strings only.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
-    return503OnClosing: true,
+    // Route schemas compile with http/validators.ts (bodies keep their types; query strings coerce).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own rejections (bad percent-encoding, over-long parameters) in the SPEC shape.
+    frameworkErrors: frameworkErrors((request) => guard(request)),
+    // our own 503 while closing (below): Fastify's has neither the SPEC shape nor Retry-After
+    return503OnClosing: false,
   })
   const store =
     deps.store ??
     (await openStore(config.store, {
-      onDerive: (e) =>
-        e.events === 0
-          ? undefined // a new, empty store: nothing worth saying
-          : e.phase === 'rebuilding'
-          ? app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
-          : app.log.info(e, `derived persons and sessions (${e.kind}) in ${(e.ms / 1000).toFixed(1)} s`),
+      memoryLimit: config.duckdbMemoryLimit,
+      onDerive: (e) => {
+        if (e.phase === 'done') {
+          metrics.inc('trackway_derivations_total', 1, { kind: e.kind })
+          metrics.observe('trackway_derivation_duration_seconds', e.ms / 1000)
+        }
+        if (e.events === 0) return // a new, empty store: nothing worth saying
+        if (e.phase === 'rebuilding') app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
+        else app.log.info(e, `derived persons and sessions (${e.kind}) in ${(e.ms / 1000).toFixed(1)} s`)
+      },
     }))
   try {
     await store.init()
@@ -90,7 +115,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     await store.close().catch(() => undefined)
     throw new StoreOpenError(`cannot open the store ${redactStoreUrl(config.store)}: ${(err as Error).message}`)
   }
-  const metrics = new Metrics()
   const writer = new IngestWriter(
     store.log,
     {
@@ -102,32 +126,48 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     app.log.child({ module: 'writer' }),
     metrics,
   )
-  metrics.gauge('trackway_ingest_queued_events', () => writer.queued)
+  const shedder = new LoadShedder({ maxInflightEvents: config.maxInflightEvents, siteEventsPerSecond: config.siteEventsPerSecond }, metrics)
+  metrics.gauge('trackway_inflight_events', 'Events of ingest requests admitted and not yet answered', () => shedder.inflightEvents)
+  metrics.gauge('trackway_ingest_queued_events', 'Events submitted to the writer and not yet committed (waiting or committing)', () => writer.queued)
   const sites = new SiteRegistry(store.catalog)
   await sites.load(config.demo ? [...config.sites, demoSite(config)] : config.sites)
   const { token, generated } = await resolveAdminToken(config.adminToken, store.catalog)
+  const auth = new Authenticator(token, store.catalog)
+  guard = (request) => guardUnrouted(auth, request)
 
   app.decorate('trackway', {
     config,
     store,
     answers: new ReportAnswers(store),
     writer,
+    shedder,
+    retention: config.retentionDays === null ? null : new Retention(store.persons, config.retentionDays, app.log.child({ module: 'retention' })),
     sites,
     metrics,
     salt: new DailySalt(),
     adminToken: token,
     adminTokenGenerated: generated,
+    auth,
     requireAdmin: requireAdmin(token),
   } satisfies Trackway)
 
-  registerErrorHandler(app, config.bodyLimit)
+  registerValidators(app)
+  registerErrorHandler(app, config.bodyLimit, guard)
   registerBodyParsers(app, config.bodyLimit)
-  // Ingest must accept any origin at the CORS layer: which origins may send is per site and the
-  // site is in the body, so the batch route checks Origin itself. Admin routes use a bearer
-  // token, never cookies, so reflecting the origin grants nothing a token does not.
-  // CORS headers go on every answer, errors included: a browser that cannot read a 4xx takes it
-  // for a network error and retries forever. Retry-After is exposed so the SDK can honour it.
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400, exposedHeaders: ['Retry-After'] })
+  await registerSecurity(app, config.corsOrigins)
+  // Once closing, new requests (on kept-alive connections) answer 503 + Retry-After: the SDK
+  // retries them against the next collector; requests already running finish (SIGTERM drains).
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new StoreUnavailable('the collector is shutting down')
+  })
+  registerIngestMetrics(app, metrics)
+  registerAuth(app, auth)
   await app.register(openApi)
   await app.register(healthRoutes)
   await app.register(batchRoute)
@@ -136,6 +176,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(plausibleRoute)
   await app.register(siteRoutes)
   await app.register(spendRoutes)
+  await app.register(apiKeyRoutes)
+  await app.register(privacyRoutes)
+  await app.register(backupRoute)
   await app.register(overviewRoute)
   await app.register(journeyRoutes)
   await app.register(breakdownRoute)
@@ -146,7 +189,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(staticRoutes)
 
   void writer.start().catch((err) => app.log.error({ err }, 'loading the dedup filter failed'))
+  const retention = app.trackway.retention
+  retention?.start()
   app.addHook('onClose', async () => {
+    await retention?.stop()
     await writer.stop()
     await store.close()
   })

@@ -5,6 +5,7 @@ import { ConfigError, StoreOpenError } from './errors.js'
 import { parseDemoArgs, runDemo } from './demo/command.js'
 import { COPY_USAGE, runCopy } from './cli/copy.js'
 import { openStopped } from './cli/stopped-store.js'
+import { BACKUP_USAGE, runBackup } from './cli/backup.js'
 
 const USAGE = `Usage: trackway <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   demo      Send weeks of realistic synthetic history to a running collector's site
   rebuild   Derive persons, sessions and orders again from the event log (collector stopped)
   copy      Copy sites, events and ad spend from one store into another (e.g. DuckDB to ClickHouse)
+  backup    A consistent snapshot of a DuckDB store, from a running collector or a stopped one
   help      Show this help
 
 serve options (flag > environment variable > default):
@@ -28,6 +30,12 @@ serve options (flag > environment variable > default):
   --country-header NAME    TRACKWAY_COUNTRY_HEADER      e.g. cf-ipcountry (trusted proxy header)
   --trust-proxy            TRACKWAY_TRUST_PROXY   take the client IP from X-Forwarded-For
   --log-level LEVEL        TRACKWAY_LOG_LEVEL     info
+  --cors-origin ORIGIN     TRACKWAY_CORS_ORIGINS  repeatable; pages that may call the read API cross-origin (none)
+  --max-inflight-events N  TRACKWAY_MAX_INFLIGHT_EVENTS  20000; above it ingest answers 503 + Retry-After
+  --site-rate-limit N      TRACKWAY_SITE_RATE_LIMIT      events/s per site (default 0: none); above: 429 + Retry-After
+  --retention-days N       TRACKWAY_RETENTION_DAYS       delete events older than N days (at start, then hourly); default keep all
+  --duckdb-memory-limit S  TRACKWAY_DUCKDB_MEMORY_LIMIT  384MB; DuckDB spills to disk beyond it
+  --backup-dir DIR         TRACKWAY_BACKUP_DIR           where POST /v1/backups writes snapshots (backups/ next to the DuckDB file)
 
 demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)
@@ -38,7 +46,9 @@ demo options:
 rebuild options:
   --store URL     TRACKWAY_STORE    duckdb:./trackway-data/trackway.duckdb
 
-${COPY_USAGE}`
+${COPY_USAGE}
+
+${BACKUP_USAGE}`
 
 /** Runs the `trackway` command line; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -47,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return command ? 0 : 2
   }
-  if (command !== 'serve' && command !== 'demo' && command !== 'rebuild' && command !== 'copy') {
+  if (command !== 'serve' && command !== 'demo' && command !== 'rebuild' && command !== 'copy' && command !== 'backup') {
     console.error(`trackway: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -63,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'rebuild') return await rebuild(rest)
     if (command === 'copy') return await runCopy(rest)
+    if (command === 'backup') return await runBackup(rest)
     return await serve(rest)
   } catch (err) {
     if (err instanceof ConfigError) {

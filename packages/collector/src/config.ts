@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { dirname, join } from 'node:path'
 import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
 import { demoShopDir } from './paths.js'
@@ -45,6 +46,26 @@ export interface Config {
   trustProxy: boolean
   /** pino log level (`TRACKWAY_LOG_LEVEL`; default info). */
   logLevel: string
+  /**
+   * Browser origins allowed to call the read and management API cross-origin (`--cors-origin`,
+   * repeatable, or `TRACKWAY_CORS_ORIGINS`, comma-separated; default none: only the collector's own
+   * dashboard, which is same-origin). Ingest routes answer CORS for any origin (each site checks its own).
+   */
+  corsOrigins: string[]
+  /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 20 000: half a second of work at 40k events/s). */
+  maxInflightEvents: number
+  /**
+   * DuckDB's memory limit (`--duckdb-memory-limit`, `TRACKWAY_DUCKDB_MEMORY_LIMIT`; default `384MB`):
+   * its cache otherwise grows toward 80 % of RAM with the data (2.7 GB RSS after 60 s of overload,
+   * issue 13); past the limit DuckDB spills to disk. The collector's own heap comes on top (~300 MB).
+   */
+  duckdbMemoryLimit: string
+  /** Folder of `POST /v1/backups` snapshots (`--backup-dir`, `TRACKWAY_BACKUP_DIR`; default `backups/` next to the DuckDB file; null on ClickHouse). */
+  backupDir: string | null
+  /** Delete events older than this many days, with their derived data, at start and hourly (`--retention-days`, `TRACKWAY_RETENTION_DAYS`; default null: keep all). */
+  retentionDays: number | null
+  /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 0: no limit — one site may use the whole capacity; set it when sites share a collector). */
+  siteEventsPerSecond: number
 }
 
 /** Below this length the CLI warns that the admin token is easy to guess. */
@@ -67,6 +88,12 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   countryHeader: null,
   trustProxy: false,
   logLevel: 'info',
+  corsOrigins: [],
+  maxInflightEvents: 20_000,
+  siteEventsPerSecond: 0,
+  retentionDays: null,
+  backupDir: null,
+  duckdbMemoryLimit: '384MB',
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -104,7 +131,12 @@ function int(name: string, value: string | undefined, min: number, max: number):
 
 /** Validates a whole config; returns it frozen. */
 export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
-  const c: Config = { ...defaultConfig, ...partial, sites: [...(partial.sites ?? defaultConfig.sites)] }
+  const c: Config = {
+    ...defaultConfig,
+    ...partial,
+    sites: [...(partial.sites ?? defaultConfig.sites)],
+    corsOrigins: (partial.corsOrigins ?? defaultConfig.corsOrigins).map((o) => normalizeOrigin(o, '--cors-origin')),
+  }
   // the URL itself is checked by the adapter when the store opens (open-store.ts)
   if (!/^(duckdb:|clickhouses?:\/\/)/.test(c.store)) {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
@@ -116,6 +148,12 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('groupCommitEvents', String(c.groupCommitEvents), 1, 1_000_000)
   int('maxPendingEvents', String(c.maxPendingEvents), 1, 10_000_000)
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
+  int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
+  int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(c.duckdbMemoryLimit)) throw new ConfigError(`--duckdb-memory-limit must be a size like 512MB or 2GB, got "${c.duckdbMemoryLimit}"`)
+  if (c.backupDir === null && c.store.startsWith('duckdb:')) c.backupDir = join(dirname(c.store.slice('duckdb:'.length)), 'backups')
+  if (c.retentionDays !== null) int('--retention-days', String(c.retentionDays), 1, 36_500)
+  if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
   int('maxEventAgeMs', String(c.maxEventAgeMs), 60_000, 3650 * 86_400_000)
   const ids = new Set<string>()
   for (const s of c.sites) {
@@ -126,6 +164,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   // Resolved here, not at import: finding the repository's shop walks the file system.
   if (c.demo && !c.demoDir) c.demoDir = demoShopDir()
   Object.freeze(c.sites)
+  Object.freeze(c.corsOrigins)
   return Object.freeze(c)
 }
 
@@ -154,6 +193,12 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'country-header': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
+        'max-inflight-events': { type: 'string' },
+        'site-rate-limit': { type: 'string' },
+        'retention-days': { type: 'string' },
+        'backup-dir': { type: 'string' },
+        'duckdb-memory-limit': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -174,6 +219,12 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     countryHeader: values['country-header'] ?? env.TRACKWAY_COUNTRY_HEADER,
     trustProxy: values['trust-proxy'] ?? (env.TRACKWAY_TRUST_PROXY === 'true' ? true : undefined),
     logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
+    corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
+    maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
+    backupDir: values['backup-dir'] ?? env.TRACKWAY_BACKUP_DIR,
+    duckdbMemoryLimit: values['duckdb-memory-limit'] ?? env.TRACKWAY_DUCKDB_MEMORY_LIMIT,
+    retentionDays: int('--retention-days', values['retention-days'] ?? env.TRACKWAY_RETENTION_DAYS, 1, 36_500),
+    siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
   return resolveConfig(partial)

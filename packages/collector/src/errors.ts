@@ -20,6 +20,11 @@ export const UnsupportedEncoding = createError('unsupported_encoding', 'Content-
 export const UnknownSite = createError('unknown_site', 'Unknown site "%s"', 403)
 export const OriginNotAllowed = createError('origin_not_allowed', 'Origin %s is not allowed for site "%s"', 403)
 export const Unauthorized = createError('unauthorized', 'A valid admin token is required (Authorization: Bearer <token>)', 401)
+export const Forbidden = createError('forbidden', 'This API key may not %s', 403)
+export const InvalidUrl = createError('invalid_url', 'The URL is not valid: %s', 400)
+export const UriTooLong = createError('uri_too_long', 'A path segment exceeds %s characters', 414)
+export const BadRequest = createError('bad_request', 'Bad request: %s', 400)
+export const RateLimited = createError('rate_limited', 'Too many events for site "%s"; retry after %s s', 429)
 export const InvalidParameter = createError('invalid_parameter', 'Invalid parameter "%s": %s', 400)
 export const InvalidBody = createError('invalid_body', 'Invalid request body: %s', 400)
 export const SiteNotFound = createError('site_not_found', 'Site "%s" not found', 404)
@@ -59,6 +64,11 @@ export const HTTP_ERRORS = [
   UnknownSite,
   OriginNotAllowed,
   Unauthorized,
+  Forbidden,
+  InvalidUrl,
+  UriTooLong,
+  BadRequest,
+  RateLimited,
   InvalidParameter,
   InvalidBody,
   SiteNotFound,

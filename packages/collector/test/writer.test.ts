@@ -131,6 +131,25 @@ describe('IngestWriter', () => {
     await w.stop()
   })
 
+  it('counts a group being committed against the bound, until its commit returns', async () => {
+    const { store } = memoryStore()
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const slow = { ...store, append: async (rows: readonly EventRow[], found?: readonly EventRow[]) => (await gate, store.append(rows, found)) }
+    const w = new IngestWriter(slow, { ...opts, groupCommitMs: 0, maxPendingEvents: 4 }, log, new Metrics())
+    const first = w.submit([row(), row(), row()])
+    await new Promise((r) => setTimeout(r, 20)) // the group of 3 is committing now, nothing waits
+    expect(w.queued).toBe(3)
+    await expect(w.submit([row(), row()])).rejects.toMatchObject({ statusCode: 503, code: 'OVERLOADED' })
+    const fits = w.submit([row()])
+    release()
+    expect(await first).toEqual({ accepted: 3, duplicates: 0 })
+    expect(await fits).toEqual({ accepted: 1, duplicates: 0 })
+    await w.stop()
+    expect(w.queued).toBe(0)
+    await w.stop()
+  })
+
   it('commits what is queued when stopped, then refuses new work', async () => {
     const { store, stored } = memoryStore()
     const w = new IngestWriter(store, { ...opts, groupCommitMs: 10_000 }, log, new Metrics())

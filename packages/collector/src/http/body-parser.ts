@@ -1,7 +1,8 @@
 import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { BodyTooLarge, InvalidGzip, InvalidJson, UnsupportedEncoding } from '../errors.js'
+import './route-config.js'
+import { BodyTooLarge, InvalidGzip, InvalidJson, UnsupportedEncoding, UnsupportedMediaType } from '../errors.js'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -30,11 +31,13 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
       )
     },
   )
-  // CSV uploads (ad spend exports): the text, parsed by the route that takes it.
+  // CSV uploads (ad spend exports): the text, parsed by the route that takes it; a route that
+  // takes no CSV (its config has no `csv: true`) answers 415 as for any other type.
   app.addContentTypeParser(
     'text/csv',
     { parseAs: 'buffer', bodyLimit },
     (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+      if (!request.routeOptions.config?.csv) return done(new UnsupportedMediaType('text/csv'))
       decode(request, body, bodyLimit).then((text) => done(null, text), (err: Error) => done(err))
     },
   )

@@ -12,15 +12,14 @@ export const healthRoutes = fp(
       try {
         await store.log.ping()
       } catch (err) {
+        app.trackway.metrics.inc('trackway_store_errors_total', 1, { op: 'ping' })
         throw new NotReady(`store unreachable: ${(err as Error).message}`)
       }
       if (!writer.isReady) throw new NotReady('loading the dedup filter')
       return { status: 'ready' }
     })
 
-    app.get('/metrics', { preHandler: app.trackway.requireAdmin }, async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4').send(app.trackway.metrics.render()),
-    )
+    app.get('/metrics', async (_request, reply) => reply.type(app.trackway.metrics.contentType).send(await app.trackway.metrics.render()))
   },
   { name: 'trackway-health' },
 )

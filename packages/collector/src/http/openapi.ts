@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { accessOf } from './auth.js'
 
 /**
  * The OpenAPI document of every route, generated from the route schemas (@fastify/swagger) and
@@ -34,7 +35,7 @@ export const openApi = fp(
     app.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD' && m !== 'OPTIONS') routes.push(`${m} ${r.url}`)
       // routes behind the admin token say so in the document
-      if ([r.preHandler].flat().includes(app.trackway.requireAdmin)) r.schema = { ...r.schema, security: [{ bearerAuth: [] }] }
+      if ([r.method].flat().some((m) => accessOf(m, r.url) !== 'public')) r.schema = { ...r.schema, security: [{ bearerAuth: [] }] }
     })
   },
   { name: 'trackway-openapi' },

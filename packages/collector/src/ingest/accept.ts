@@ -37,6 +37,7 @@ export interface Candidate {
  * The one ingest path of `/v1/batch` and the compatibility endpoints (SPEC §2, §2.1): each event
  * validated against the protocol schema and the clock rules, enriched, then deduplicated and
  * committed by the writer; the answer follows the commit. `rejected` holds what failed before.
+ * Admitted by the load shedder first (503 when full, 429 over the site's rate; SPEC §1.4).
  */
 export async function acceptEvents(
   app: FastifyInstance,
@@ -45,6 +46,24 @@ export async function acceptEvents(
   receivedAt: number,
   candidates: readonly Candidate[],
   rejected: Rejection[] = [],
+): Promise<BatchResponse> {
+  const { writer, config, metrics, shedder } = app.trackway
+  // shed before any per-event work: under overload, answering fast is what keeps memory flat
+  const release = shedder.admit(site.id, candidates.length)
+  try {
+    return await accept(app, request, site, receivedAt, candidates, rejected)
+  } finally {
+    release()
+  }
+}
+
+async function accept(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  site: SiteEntry,
+  receivedAt: number,
+  candidates: readonly Candidate[],
+  rejected: Rejection[],
 ): Promise<BatchResponse> {
   const { writer, config, metrics } = app.trackway
   const facts = requestFacts(app, request, site, receivedAt)
@@ -61,7 +80,7 @@ export async function acceptEvents(
     rows.push(enrich(r.event, r.t, r.url, agent === undefined ? facts : { ...facts, agent }))
   }
   rejected.sort((a, b) => a.index - b.index)
-  metrics.inc('trackway_events_rejected_total', rejected.length)
+  for (const r of rejected) metrics.inc('trackway_events_rejected_total', 1, { code: r.code })
   if (rejected.length > 0) request.log.info({ site: site.id, rejected: rejected.slice(0, 5) }, 'events rejected')
   const { accepted, duplicates } = rows.length > 0 ? await writer.submit(rows) : { accepted: 0, duplicates: 0 }
   return { accepted, duplicates, rejected }

@@ -6,7 +6,7 @@ import { checkEnvelope } from './validate.js'
 import { acceptEvents } from './accept.js'
 import { isSegmentBatch, segmentBatch } from './compat/segment-route.js'
 
-const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
 /** `POST /v1/batch` (SPEC §2): accepted event by event; the 2xx follows the commit. */
 export const batchRoute = fp(
@@ -16,6 +16,8 @@ export const batchRoute = fp(
       {
         schema: { body: batchEnvelopeSchema, response: { 200: batchResponseSchema, ...errors } },
         config: { bodyErrorCode: 'invalid_batch' },
+        // full: shed before the body is even read (parsing 500 events costs more than answering)
+        onRequest: async () => app.trackway.shedder.checkOpen(),
         // Segment's Node library resolves its default path "/v1/batch" against the origin of its
         // `host` (new URL semantics drop the host's own path), so with only `host` changed its
         // batches arrive here: a Segment-shaped body is answered as /v1/segment/batch would.

@@ -31,7 +31,7 @@ export const pixelRoute = fp(
       { schema: { querystring: querySchema } },
       async (request, reply) => {
         const receivedAt = Date.now()
-        const { sites, writer } = app.trackway
+        const { sites, writer, shedder } = app.trackway
         const site = sites.get(request.query.site)
         if (!site) throw new UnknownSite(request.query.site)
         const pageUrl = request.query.url ?? request.headers.referer
@@ -52,7 +52,12 @@ export const pixelRoute = fp(
           url: url.href,
           ...(request.query.referrer ? { referrer: request.query.referrer } : {}),
         }
-        await writer.submit([enrich(event, receivedAt, url, facts)])
+        const release = shedder.admit(site.id, 1)
+        try {
+          await writer.submit([enrich(event, receivedAt, url, facts)])
+        } finally {
+          release()
+        }
         return reply.header('cache-control', 'no-store').type('image/gif').send(GIF)
       },
     )

@@ -45,6 +45,8 @@ interface Pending {
 export class IngestWriter {
   private pending: Pending[] = []
   private pendingEvents = 0
+  /** Events of groups being committed now: still in memory, still unanswered. */
+  private committingEvents = 0
   private timer: NodeJS.Timeout | null = null
   /** Flushes running now; at most `maxFlushes`. */
   private readonly flushing = new Set<Promise<void>>()
@@ -100,7 +102,9 @@ export class IngestWriter {
   /** Queues one request's rows; resolves once they are committed (or found stored). */
   submit(rows: readonly EventRow[]): Promise<WriteResult> {
     if (this.stopped) return Promise.reject(new StoreUnavailable('the collector is shutting down'))
-    if (this.pendingEvents + rows.length > this.opts.maxPendingEvents) {
+    // Waiting and committing events both count: the group taken by a flush stays in memory until
+    // its commit returns (counting only the waiting ones let 80k events in past a 50k bound).
+    if (this.pendingEvents + this.committingEvents + rows.length > this.opts.maxPendingEvents) {
       this.metrics.inc('trackway_ingest_overloaded_total')
       return Promise.reject(new Overloaded('1'))
     }
@@ -111,8 +115,9 @@ export class IngestWriter {
     })
   }
 
+  /** Events submitted and not yet answered: waiting for a group commit or in one. */
   get queued(): number {
-    return this.pendingEvents
+    return this.pendingEvents + this.committingEvents
   }
 
   /** Commits everything queued, then refuses new work. */
@@ -158,9 +163,19 @@ export class IngestWriter {
   private async flushGroup(): Promise<void> {
     await this.start()
     const group = this.pending
+    const groupEvents = this.pendingEvents
     this.pending = []
     this.pendingEvents = 0
     if (group.length === 0) return
+    this.committingEvents += groupEvents
+    try {
+      await this.commitGroup(group)
+    } finally {
+      this.committingEvents -= groupEvents
+    }
+  }
+
+  private async commitGroup(group: Pending[]): Promise<void> {
     const t0 = performance.now()
     this.filter.rotate()
 
@@ -201,6 +216,7 @@ export class IngestWriter {
     } catch (err) {
       this.log.error({ err, requests: group.length }, 'group commit failed; nothing of it was acknowledged')
       this.metrics.inc('trackway_commit_failures_total')
+      this.metrics.inc('trackway_store_errors_total', 1, { op: 'commit' })
       const failure = new StoreUnavailable((err as Error).message)
       for (const p of group) p.reject(failure)
       return
@@ -213,6 +229,7 @@ export class IngestWriter {
     const ms = performance.now() - t0
     this.metrics.inc('trackway_commits_total')
     this.metrics.inc('trackway_commit_seconds_total', ms / 1000)
+    this.metrics.observe('trackway_commit_duration_seconds', ms / 1000)
     this.metrics.inc('trackway_events_accepted_total', fresh.length)
     this.metrics.inc('trackway_events_duplicate_total', results.reduce((n, r) => n + r.duplicates, 0))
     group.forEach((p, i) => p.resolve(results[i]!))

@@ -65,7 +65,6 @@ export const journeyRoutes = fp(
     app.get<{ Params: { site: string; personId: string } }>(
       '/v1/sites/:site/journeys/:personId',
       {
-        preHandler: app.trackway.requireAdmin,
         schema: {
           params: { type: 'object', properties: { site: { type: 'string' }, personId: { type: 'string', minLength: 1, maxLength: 128 } } },
           response: { 200: journeySchema, ...errors },
@@ -92,7 +91,6 @@ export const journeyRoutes = fp(
     app.get<{ Params: { site: string }; Querystring: CommonQuery }>(
       '/v1/sites/:site/stats/realtime',
       {
-        preHandler: app.trackway.requireAdmin,
         schema: {
           params: siteParams,
           querystring: { type: 'object', additionalProperties: false, properties: filterQuery },

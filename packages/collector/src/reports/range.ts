@@ -1,17 +1,15 @@
 import { InvalidParameter } from '../errors.js'
 import type { DateRange } from '../core/query.js'
+import { calendarDate, MAX_YEAR, MIN_YEAR } from '../core/calendar-date.js'
 
 const DAY = 86_400_000
 /** Longest report range, so a typo cannot ask for a century of buckets. */
 export const MAX_RANGE_DAYS = 3660
 
-/** `YYYY-MM-DD` → [y, m, d] if it is a real date. */
+/** `YYYY-MM-DD` → [y, m, d] if it is a real calendar date, else 400 naming the parameter. */
 function parseDate(name: string, value: string): [number, number, number] {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const ymd = m ? ([Number(m[1]), Number(m[2]), Number(m[3])] as [number, number, number]) : null
-  if (!ymd || new Date(Date.UTC(ymd[0], ymd[1] - 1, ymd[2])).getUTCDate() !== ymd[2]) {
-    throw new InvalidParameter(name, `expected a date YYYY-MM-DD, got "${value}"`)
-  }
+  const ymd = calendarDate(value)
+  if (!ymd) throw new InvalidParameter(name, `expected a real date YYYY-MM-DD in ${MIN_YEAR}..${MAX_YEAR}, got "${value}"`)
   return ymd
 }
 

@@ -34,7 +34,6 @@ export function reportRoute<Q extends CommonQuery>(
   app.get<{ Params: { site: string }; Querystring: Q }>(
     `/v1/sites/:site/${path}`,
     {
-      preHandler: app.trackway.requireAdmin,
       schema: {
         params: siteParams,
         querystring: { type: 'object', additionalProperties: false, required: spec.required ?? [], properties: { ...commonQuery, ...spec.extra } },

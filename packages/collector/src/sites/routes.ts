@@ -53,16 +53,17 @@ const isTimeZone = (tz: string) => {
  */
 export const siteRoutes = fp(
   async (app: FastifyInstance) => {
-    const { sites, requireAdmin } = app.trackway
-    const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema }
+    // the admin token is checked first, for every route under /v1/sites (http/auth.ts)
+    const { sites } = app.trackway
+    const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema }
 
-    app.get('/v1/sites', { preHandler: requireAdmin, schema: { response: { 200: { type: 'array', items: siteSchema }, ...errors } } }, async () =>
+    app.get('/v1/sites', { schema: { response: { 200: { type: 'array', items: siteSchema }, ...errors } } }, async () =>
       sites.list().map(shown),
     )
 
     app.get<{ Params: { site: string } }>(
       '/v1/sites/:site',
-      { preHandler: requireAdmin, schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
+      { schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
       async (request) => {
         const site = sites.get(request.params.site)
         if (!site) throw new SiteNotFound(request.params.site)
@@ -73,7 +74,7 @@ export const siteRoutes = fp(
     // Rotation: a new key at once, the old one refused from then on (clients must be redeployed with the new one).
     app.post<{ Params: { site: string } }>(
       '/v1/sites/:site/write-key',
-      { preHandler: requireAdmin, schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
+      { schema: { params: siteParams, response: { 200: siteSchema, ...errors } } },
       async (request) => {
         const site = await sites.rotateWriteKey(request.params.site)
         if (!site) throw new SiteNotFound(request.params.site)
@@ -84,7 +85,7 @@ export const siteRoutes = fp(
 
     app.post<{ Body: { id: string; name?: string; origins: string[]; timezone?: string; currency?: string } }>(
       '/v1/sites',
-      { preHandler: requireAdmin, schema: { body: createSchema, response: { 200: siteSchema, ...errors } } },
+      { schema: { body: createSchema, response: { 200: siteSchema, ...errors } } },
       async (request) => {
         const body = request.body
         const existing = sites.get(body.id)

@@ -18,7 +18,7 @@ export const spendRoutes = fp(
     app.post<{ Params: { site: string }; Body: unknown }>(
       '/v1/sites/:site/spend',
       {
-        preHandler: app.trackway.requireAdmin,
+        config: { csv: true },
         schema: {
           params: siteParams,
           body: {

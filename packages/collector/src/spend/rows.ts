@@ -1,6 +1,7 @@
 import { CHANNELS } from '../core/channels.js'
 import type { SpendRow } from '../core/query.js'
 import { parseCsv } from './csv.js'
+import { isCalendarDate } from '../core/calendar-date.js'
 
 export const MAX_SPEND_ROWS = 10_000
 export const SPEND_COLUMNS = ['date', 'channel', 'source', 'campaign', 'amount'] as const
@@ -8,7 +9,7 @@ export const SPEND_COLUMNS = ['date', 'channel', 'source', 'campaign', 'amount']
 /** A problem with one row or field, named as `rows[i].field` (CSV: `line N`). */
 export class SpendError extends Error {}
 
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s
+const isDate = isCalendarDate
 
 /**
  * Checks rows as sent (JSON objects, or CSV records turned into objects) and merges rows with the

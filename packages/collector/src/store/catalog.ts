@@ -20,7 +20,22 @@ export interface WriteKeyCatalog {
   setWriteKey(site: string, key: string): Promise<void>
 }
 
-/** What a store keeps besides events: sites, settings (e.g. the admin token), ad spend and write keys. */
+/**
+ * A read-only API key of one site (docs/security.md): it reads that site's reports, nothing else.
+ * Only a SHA-256 hash of the secret is stored; `prefix` (its first characters) lets people tell
+ * keys apart in a list.
+ */
+export interface ApiKey {
+  id: string
+  site: string
+  name: string
+  /** Hex SHA-256 of the whole key. */
+  hash: string
+  prefix: string
+  createdAt: number
+}
+
+/** What a store keeps besides events: sites, settings (e.g. the admin token), ad spend, write keys and API keys. */
 export interface Catalog extends WriteKeyCatalog {
   listSites(): Promise<Site[]>
   upsertSite(site: Site): Promise<void>
@@ -32,4 +47,12 @@ export interface Catalog extends WriteKeyCatalog {
   listSpend(site: string): Promise<SpendRow[]>
   /** Spend per channel over the site-local dates [fromDate, toDate]; rows without a channel are left out (SPEC §5 Acquisition). */
   spendByChannel(site: string, fromDate: string, toDate: string): Promise<Map<string, number>>
+
+  // --- read-only API keys (http/api-keys.ts) ---
+  /** Stores a new key. */
+  insertApiKey(key: ApiKey): Promise<void>
+  /** Keys not revoked, of one site (null: of every site), oldest first. */
+  listApiKeys(site: string | null): Promise<ApiKey[]>
+  /** Revokes a key of a site; false when the site has no such key (or it was revoked already). */
+  revokeApiKey(site: string, id: string): Promise<boolean>
 }

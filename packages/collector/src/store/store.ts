@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js'
 import type { DeriveEvent, Derivation } from './derivation.js'
 import type { EventLog } from './event-log.js'
+import type { PersonData } from './person-data.js'
 import type { ReportQueries } from './report-queries.js'
 
 /**
@@ -13,10 +14,26 @@ export interface Store {
   readonly catalog: Catalog
   readonly reports: ReportQueries
   readonly derivation: Derivation
+  /** Export and erasure of a person's data, retention (SPEC §1.6). */
+  readonly persons: PersonData
+  /**
+   * Writes a consistent snapshot of the whole store to a new file at `path` while it runs (DuckDB:
+   * `COPY FROM DATABASE` in one transaction). Absent on stores whose server has its own backups.
+   */
+  backup?(path: string): Promise<BackupResult>
   /** Creates or migrates tables; idempotent. */
   init(): Promise<void>
   /** Flushes and closes; no call may follow. */
   close(): Promise<void>
+}
+
+/** What `Store.backup` wrote. */
+export interface BackupResult {
+  path: string
+  /** Events in the snapshot. */
+  events: number
+  bytes: number
+  ms: number
 }
 
 export interface StoreOptions {
@@ -31,4 +48,9 @@ export interface StoreOptions {
    * DDL; both check that a Trackway store is there (ConfigError if not) and derive nothing.
    */
   readOnly?: boolean
+  /**
+   * DuckDB's memory limit (its buffer cache, hash tables; beyond it operators spill to disk), e.g.
+   * `512MB`. Default DuckDB's own: 80 % of the machine's RAM, which the cache fills as data grows.
+   */
+  memoryLimit?: string
 }

@@ -2,6 +2,7 @@ import { describe } from 'vitest'
 import { derivationContract } from './derivation.js'
 import { logAndCatalogContract } from './log-and-catalog.js'
 import { reportsContract } from './reports.js'
+import { privacyContract } from './privacy.js'
 import type { OpenStore } from './fixture.js'
 
 export type { OpenStore, OpenedStore } from './fixture.js'
@@ -16,5 +17,6 @@ export function storeContract(adapter: string, open: OpenStore): void {
     logAndCatalogContract(open)
     derivationContract(open)
     reportsContract(open)
+    privacyContract(open)
   })
 }

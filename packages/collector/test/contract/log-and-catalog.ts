@@ -204,6 +204,22 @@ export function logAndCatalogContract(open: OpenStore): void {
           ]),
         )
       })
+
+      // --- read-only API keys ---
+      it('keeps API keys by hash, lists the unrevoked ones per site, and revokes once', async () => {
+        const key = (id: string, site: string, createdAt: number) => ({ id, site, name: `key "${id}" ' \\`, hash: `hash-${id}`, prefix: 'twk_abcd', createdAt })
+        await store.catalog.insertApiKey(key('k1', 'shop', 1_767_225_600_000))
+        await store.catalog.insertApiKey(key('k2', 'shop', 1_767_225_600_001))
+        await store.catalog.insertApiKey(key('k3', 'blog', 1_767_225_600_002))
+        expect(await store.catalog.listApiKeys('shop')).toEqual([key('k1', 'shop', 1_767_225_600_000), key('k2', 'shop', 1_767_225_600_001)])
+        expect((await store.catalog.listApiKeys(null)).map((k) => k.id)).toEqual(['k1', 'k2', 'k3'])
+        expect(await store.catalog.revokeApiKey('blog', 'k1')).toBe(false) // another site's key
+        expect(await store.catalog.revokeApiKey('shop', 'k1')).toBe(true)
+        expect(await store.catalog.revokeApiKey('shop', 'k1')).toBe(false)
+        expect(await store.catalog.revokeApiKey('shop', 'missing')).toBe(false)
+        expect((await store.catalog.listApiKeys('shop')).map((k) => k.id)).toEqual(['k2'])
+        expect((await store.catalog.listApiKeys(null)).map((k) => k.id)).toEqual(['k2', 'k3'])
+      })
     })
   })
 }

@@ -1,5 +1,5 @@
 import type { SpendRow } from '../../core/query.js'
-import type { Catalog, Site } from '../catalog.js'
+import type { ApiKey, Catalog, Site } from '../catalog.js'
 import type { ClickHouseConnection, Settings } from './connection.js'
 import type { Tables } from './schema.js'
 import { sql } from './sql.js'
@@ -84,5 +84,31 @@ export class ClickHouseCatalog implements Catalog {
 
   async setWriteKey(site: string, key: string): Promise<void> {
     await this.conn.insert(this.t.name('write_keys').text, [{ site, key, version: nextVersion() }], this.writeSettings)
+  }
+
+  // --- read-only API keys ---
+
+  async insertApiKey(key: ApiKey): Promise<void> {
+    const { createdAt, ...rest } = key
+    await this.conn.insert(this.t.name('api_keys').text, [{ ...rest, created_at: createdAt, revoked: 0, version: nextVersion() }], this.writeSettings)
+  }
+
+  async listApiKeys(site: string | null): Promise<ApiKey[]> {
+    const rows = await this.conn.query<{ id: string; site: string; name: string; hash: string; prefix: string; created_at: string | number }>(
+      sql`SELECT id, site, name, hash, prefix, created_at FROM (
+            SELECT site, id, argMax(name, version) AS name, argMax(hash, version) AS hash, argMax(prefix, version) AS prefix,
+              argMax(created_at, version) AS created_at, argMax(revoked, version) AS revoked
+            FROM ${this.t.name('api_keys')} ${site === null ? sql`` : sql`WHERE site = ${site}`} GROUP BY site, id
+          ) WHERE revoked = 0 ORDER BY created_at, id`,
+    )
+    return rows.map((r) => ({ id: r.id, site: r.site, name: r.name, hash: r.hash, prefix: r.prefix, createdAt: Number(r.created_at) }))
+  }
+
+  async revokeApiKey(site: string, id: string): Promise<boolean> {
+    const key = (await this.listApiKeys(site)).find((k) => k.id === id)
+    if (!key) return false
+    const { createdAt, ...rest } = key
+    await this.conn.insert(this.t.name('api_keys').text, [{ ...rest, created_at: createdAt, revoked: 1, version: nextVersion() }], this.writeSettings)
+    return true
   }
 }

@@ -5,6 +5,7 @@ import { ClickHouseDerivation } from './derivation.js'
 import { ClickHouseEventLog } from './event-log.js'
 import { DERIVED_VERSION, PersonDeriver } from './derive/deriver.js'
 import { ClickHouseReports } from './reports.js'
+import { ClickHousePersonData } from './person-data.js'
 import { ddl, SCHEMA_VERSION, Tables } from './schema.js'
 import { list, sql } from './sql.js'
 import { readMeta, writeMeta, type ImportMark } from './meta.js'
@@ -25,6 +26,7 @@ export class ClickHouseStore implements Store {
   readonly catalog: ClickHouseCatalog
   readonly reports: ClickHouseReports
   readonly derivation: ClickHouseDerivation
+  readonly persons: ClickHousePersonData
   private readonly t: Tables
   private sweep: NodeJS.Timeout | null = null
 
@@ -43,6 +45,7 @@ export class ClickHouseStore implements Store {
     this.catalog = new ClickHouseCatalog(conn, this.t, write)
     this.reports = new ClickHouseReports(conn, this.t)
     this.derivation = new ClickHouseDerivation(conn, this.t, deriver, options, imports)
+    this.persons = new ClickHousePersonData(conn, this.t, write, deriver)
   }
 
   /** Opens a store over HTTP (`clickhouse://…`). */

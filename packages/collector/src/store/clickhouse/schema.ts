@@ -30,7 +30,7 @@ export class Tables {
   }
 }
 
-export type TableName = 'events' | 'event_ids' | 'links' | 'orders' | 'persons' | 'sites' | 'settings' | 'spend' | 'meta' | 'write_keys'
+export type TableName = 'events' | 'event_ids' | 'links' | 'orders' | 'persons' | 'sites' | 'settings' | 'spend' | 'meta' | 'write_keys' | 'api_keys' | 'erasures'
 
 const TYPE: Record<Kind, string> = { varchar: 'String', bigint: 'Int64', double: 'Float64', integer: 'Int32', boolean: 'UInt8' }
 
@@ -148,6 +148,20 @@ const TABLES: TableSpec[] = [
     columns: 'key String, value String, version UInt64',
     engine: 'ReplacingMergeTree(version) ORDER BY key',
     shard: 'cityHash64(key)',
+  },
+  {
+    // read-only API keys (catalog.ts ApiKey): a revocation is a newer version with revoked = 1
+    name: 'api_keys',
+    columns: 'id String, site String, name String, hash String, prefix String, created_at Int64, revoked UInt8, version UInt64',
+    engine: 'ReplacingMergeTree(version) ORDER BY (site, id)',
+    shard: 'cityHash64(site)',
+  },
+  {
+    // erasures as done (SPEC §1.6): who, when, how many events — never whose
+    name: 'erasures',
+    columns: 'site String, kind String, actor String, erased_at Int64, events UInt64, version UInt64',
+    engine: 'MergeTree ORDER BY (site, erased_at)',
+    shard: 'cityHash64(site)',
   },
 ]
 

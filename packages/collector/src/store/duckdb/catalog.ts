@@ -1,6 +1,6 @@
 import { LIST, listValue, VARCHAR, type DuckDBValue } from '@duckdb/node-api'
 import type { SpendRow } from '../../core/query.js'
-import type { Catalog, Site } from '../catalog.js'
+import type { ApiKey, Catalog, Site } from '../catalog.js'
 import type { DuckDBHandle } from './handle.js'
 
 /** Sites, settings and ad spend in the DuckDB file, written on the management connection. */
@@ -88,5 +88,42 @@ export class DuckDBCatalog implements Catalog {
 
   async setWriteKey(site: string, key: string): Promise<void> {
     await this.db.admin.run('INSERT INTO write_keys VALUES ($site, $key) ON CONFLICT (site) DO UPDATE SET key = excluded.key', { site, key })
+  }
+
+  // --- read-only API keys ---
+
+  async insertApiKey(key: ApiKey): Promise<void> {
+    await this.db.admin.run('INSERT INTO api_keys VALUES ($id, $site, $name, $hash, $prefix, $created_at, NULL)', {
+      id: key.id,
+      site: key.site,
+      name: key.name,
+      hash: key.hash,
+      prefix: key.prefix,
+      created_at: key.createdAt,
+    })
+  }
+
+  async listApiKeys(site: string | null): Promise<ApiKey[]> {
+    const rows = await this.db.query(
+      `SELECT id, site, name, hash, prefix, created_at FROM api_keys
+       WHERE revoked_at IS NULL AND ($site::VARCHAR IS NULL OR site = $site::VARCHAR) ORDER BY created_at, id`,
+      { site },
+    )
+    return rows.map((r) => ({
+      id: r.id as string,
+      site: r.site as string,
+      name: r.name as string,
+      hash: r.hash as string,
+      prefix: r.prefix as string,
+      createdAt: Number(r.created_at),
+    }))
+  }
+
+  async revokeApiKey(site: string, id: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'UPDATE api_keys SET revoked_at = $now WHERE site = $site AND id = $id AND revoked_at IS NULL RETURNING id',
+      { site, id, now: Date.now() },
+    )
+    return rows.length > 0
   }
 }

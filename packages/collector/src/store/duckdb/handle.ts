@@ -20,6 +20,8 @@ export class DuckDBHandle {
     readonly path: string,
     /** Opened READ_ONLY: DuckDB still takes a (shared) lock, so a file a collector holds is refused. */
     readonly readOnly = false,
+    /** DuckDB's memory_limit (StoreOptions.memoryLimit); undefined: DuckDB's default. */
+    readonly memoryLimit?: string,
   ) {}
 
   async open(): Promise<void> {
@@ -30,7 +32,7 @@ export class DuckDBHandle {
       // DuckDB checkpoints when the WAL reaches 16 MB by default, inside whichever COMMIT crosses it:
       // that stalled ingest group commits for 0.3–0.6 s (p99 523 → 59 ms with 256 MB, see
       // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash.
-      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB' })
+      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB', ...(this.memoryLimit ? { memory_limit: this.memoryLimit } : {}) })
     }
     this.write = await this.instance.connect()
     this.admin = await this.instance.connect()

@@ -26,6 +26,9 @@ export const DDL = [
   // Write keys of the compatibility endpoints (SPEC §2.1): one current key per site.
   `CREATE TABLE IF NOT EXISTS write_keys (site VARCHAR PRIMARY KEY, key VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
+  // Read-only API keys (catalog.ts ApiKey): the secret's hash only; revoked keys keep their row.
+  `CREATE TABLE IF NOT EXISTS api_keys (id VARCHAR PRIMARY KEY, site VARCHAR NOT NULL, name VARCHAR NOT NULL,
+     hash VARCHAR NOT NULL, prefix VARCHAR NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)`,
 ]
 
 export const SCHEMA_VERSION = 1
