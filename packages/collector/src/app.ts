@@ -75,6 +75,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const store =
     deps.store ??
     (await openStore(config.store, {
+      memoryLimit: config.memoryLimit,
       onDerive: (e) =>
         e.events === 0
           ? undefined // a new, empty store: nothing worth saying

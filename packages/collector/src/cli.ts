@@ -28,6 +28,7 @@ serve options (flag > environment variable > default):
   --country-header NAME    TRACKWAY_COUNTRY_HEADER      e.g. cf-ipcountry (trusted proxy header)
   --trust-proxy            TRACKWAY_TRUST_PROXY   take the client IP from X-Forwarded-For
   --log-level LEVEL        TRACKWAY_LOG_LEVEL     info
+  --memory-limit SIZE      TRACKWAY_MEMORY_LIMIT  1GB (DuckDB: memory the store engine may use, e.g. 512MB, 4GB)
 
 demo options:
   --url URL       the collector (http://127.0.0.1:8787)    --site ID     the site (demo)

@@ -45,7 +45,19 @@ export interface Config {
   trustProxy: boolean
   /** pino log level (`TRACKWAY_LOG_LEVEL`; default info). */
   logLevel: string
+  /**
+   * Memory the store engine may use (`--memory-limit`, `TRACKWAY_MEMORY_LIMIT`; default 1GB), e.g.
+   * `512MB`, `2GB`: DuckDB's memory_limit (it spills larger joins and sorts to `<file>.tmp`); a report
+   * that needs more answers `memory_limit_exceeded`. Not applied to ClickHouse (its server's own limits).
+   */
+  memoryLimit: string
 }
+
+/** The store engine's memory cap without --memory-limit (BENCHMARKS.md: bounded memory). */
+export const DEFAULT_MEMORY_LIMIT = '1GB'
+
+/** A size as DuckDB reads it: a number and a unit. */
+const MEMORY_LIMIT_PATTERN = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i
 
 /** Below this length the CLI warns that the admin token is easy to guess. */
 export const WEAK_TOKEN_LENGTH = 16
@@ -67,6 +79,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   countryHeader: null,
   trustProxy: false,
   logLevel: 'info',
+  memoryLimit: DEFAULT_MEMORY_LIMIT,
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -110,6 +123,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
   }
   if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
+  if (!MEMORY_LIMIT_PATTERN.test(c.memoryLimit)) throw new ConfigError(`--memory-limit must be a size such as 512MB or 2GB, got "${c.memoryLimit}"`)
   int('--port', String(c.port), 0, 65535)
   int('bodyLimit', String(c.bodyLimit), 1024, 64 * 1024 * 1024)
   int('groupCommitMs', String(c.groupCommitMs), 0, 1000)
@@ -154,6 +168,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'country-header': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'memory-limit': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -174,6 +189,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     countryHeader: values['country-header'] ?? env.TRACKWAY_COUNTRY_HEADER,
     trustProxy: values['trust-proxy'] ?? (env.TRACKWAY_TRUST_PROXY === 'true' ? true : undefined),
     logLevel: values['log-level'] ?? env.TRACKWAY_LOG_LEVEL,
+    memoryLimit: values['memory-limit'] ?? env.TRACKWAY_MEMORY_LIMIT,
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
   return resolveConfig(partial)

@@ -28,6 +28,11 @@ export const NotFound = createError('not_found', 'Route %s %s not found', 404)
 export const Overloaded = createError('overloaded', 'The collector is overloaded; retry after %s s', 503)
 export const StoreUnavailable = createError('store_unavailable', 'The store did not commit: %s', 503)
 export const NotReady = createError('not_ready', 'The collector is starting: %s', 503)
+export const MemoryLimitExceeded = createError(
+  'memory_limit_exceeded',
+  'The report needs more memory than the store may use (--memory-limit %s); ask for a shorter range or raise the limit',
+  503,
+)
 export const InternalError = createError('internal_error', 'Internal error', 500)
 
 /** Codes of events rejected inside an accepted batch (`rejected[].code`). */
@@ -61,6 +66,7 @@ export const HTTP_ERRORS = [
   Overloaded,
   StoreUnavailable,
   NotReady,
+  MemoryLimitExceeded,
   InternalError,
 ]
 

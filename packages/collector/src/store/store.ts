@@ -31,4 +31,6 @@ export interface StoreOptions {
    * DDL; both check that a Trackway store is there (ConfigError if not) and derive nothing.
    */
   readOnly?: boolean
+  /** The engine's memory cap (DuckDB's memory_limit, e.g. '1GB'; default DuckDB's own, 80 % of RAM). ClickHouse ignores it. */
+  memoryLimit?: string
 }
