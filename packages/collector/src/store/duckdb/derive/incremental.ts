@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
-import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS, sessionAggSql } from './tables.js'
+import { derivedSessionsSql, SESSION_COLUMNS, sessionAggSql } from './tables.js'
 
 /*
  * The refresh after appends, in O(new events): the events above the mark are read by rowid range,
@@ -29,6 +29,7 @@ const ne = COLUMNS.join(', ')
 const NEW_EVENTS_SQL = `
 CREATE OR REPLACE TEMP TABLE tw_ne AS
 SELECT ${ne}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > $mark AND NOT is_bot`
+const newEventsSql = (mark: number) => NEW_EVENTS_SQL.replace('$mark', String(Math.trunc(mark)))
 
 /** `earlier` (l.t, l.id) < (r.t, r.id) with SQL columns. */
 const before = (l: string, r: string) => `(${l}.t < ${r}.t OR (${l}.t = ${r}.t AND ${l}.id < ${r}.id))`
@@ -69,16 +70,22 @@ CREATE OR REPLACE TEMP TABLE tw_np AS
 SELECT e.*, coalesce(e.user_id, n.new_user, e.anonymous_id) AS person
 FROM tw_ne e JOIN tw_nl n USING (site, anonymous_id)`
 
-/** Per person of new events: its first new event, its number (a renamed browser's, if renamed) and its last session. */
+/**
+ * Per person of new events: its first new event, whether those are all its own browser's anonymous
+ * events (`solo_new`), its number if it has one (a renamed browser's, if renamed), and its last session.
+ */
 const STATE_SQL = [
   `CREATE OR REPLACE TEMP TABLE tw_fs AS
-   WITH ps AS (SELECT site, person, min(t) AS t, arg_min(id, (t, id)) AS id FROM tw_np GROUP BY site, person),
+   WITH ps AS (
+     SELECT site, person, min(t) AS t, arg_min(id, (t, id)) AS id, bool_and(user_id IS NULL AND anonymous_id = person) AS solo_new
+     FROM tw_np GROUP BY site, person
+   ),
    rn AS (SELECT site, new_person AS person, old_person FROM tw_ch WHERE renames)
-   SELECT ps.site, ps.person, ps.t, ps.id, rn.old_person AS renamed_from, p.pno
+   SELECT ps.site, ps.person, ps.t, ps.id, ps.solo_new, rn.old_person AS renamed_from, p.pno AS old_pno, p.solo AS old_solo
    FROM ps LEFT JOIN rn USING (site, person)
    LEFT JOIN tw_persons p ON p.site = ps.site AND p.person = coalesce(rn.old_person, ps.person)`,
   `CREATE OR REPLACE TEMP TABLE tw_last AS
-   SELECT s.* FROM tw_sessions s SEMI JOIN tw_fs f ON f.site = s.site AND f.pno = s.pno
+   SELECT s.* FROM tw_sessions s SEMI JOIN tw_fs f ON f.site = s.site AND f.old_pno = s.pno
    QUALIFY row_number() OVER (PARTITION BY s.site, s.pno ORDER BY s.last_seq DESC) = 1`,
 ]
 
@@ -90,15 +97,22 @@ UNION
 SELECT site, new_person FROM tw_ch WHERE old_pno IS NOT NULL AND NOT renames
 UNION
 SELECT site, person FROM (
-  SELECT f.site, unnest([f.person, f.renamed_from]) AS person FROM tw_fs f JOIN tw_last l ON l.site = f.site AND l.pno = f.pno
+  SELECT f.site, unnest([f.person, f.renamed_from]) AS person FROM tw_fs f JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
   WHERE NOT (l.end_t < f.t OR (l.end_t = f.t AND l.last_id < f.id))
 ) WHERE person IS NOT NULL`
 
+/** The persons of the fast path, each with its number (new ones numbered here). */
+const FAST_PERSONS_SQL = `
+CREATE OR REPLACE TEMP TABLE tw_fp AS
+SELECT f.*, coalesce(f.old_pno, CASE WHEN f.old_pno IS NULL THEN nextval('tw_pno_seq') END) AS pno
+FROM tw_fs f WHERE NOT EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = f.site AND d.person = f.person)`
+
 const RENAME_SQL = `
 UPDATE tw_persons SET person = f.person
-FROM tw_fs f
-WHERE f.renamed_from IS NOT NULL AND tw_persons.site = f.site AND tw_persons.person = f.renamed_from
-  AND NOT EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = f.site AND d.person = f.person)`
+FROM tw_fp f
+WHERE f.renamed_from IS NOT NULL AND tw_persons.pno = f.pno`
+
+const NEW_PERSONS_SQL = `INSERT INTO tw_persons SELECT site, person, pno, solo_new FROM tw_fp WHERE old_pno IS NULL`
 
 /**
  * The fast path's events, numbered as the whole derivation (sessions-sql.ts) would number them:
@@ -107,9 +121,8 @@ WHERE f.renamed_from IS NOT NULL AND tw_persons.site = f.site AND tw_persons.per
 const FAST_EVENTS_SQL = `
 CREATE OR REPLACE TEMP TABLE tw_fpe AS
 WITH x AS (
-  SELECT e.*, f.pno AS old_pno, l.sid AS last_sid, l.end_t AS last_t, l.last_seq AS base_seq, l.ckey_end AS last_ckey
-  FROM tw_np e JOIN tw_fs f USING (site, person) LEFT JOIN tw_last l ON l.site = f.site AND l.pno = f.pno
-  WHERE NOT EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = e.site AND d.person = e.person)
+  SELECT e.*, f.pno, f.old_pno, l.sid AS last_sid, l.end_t AS last_t, l.last_seq AS base_seq, l.ckey_end AS last_ckey
+  FROM tw_np e JOIN tw_fp f USING (site, person) LEFT JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
 ),
 p1 AS (
   SELECT *, CASE WHEN t - coalesce(lag(t) OVER (PARTITION BY site, person ORDER BY t, id), last_t) <= 1800000 THEN 0 ELSE 1 END AS gap_start
@@ -137,8 +150,8 @@ FROM p4`
 /** Persons already numbered whose new events are not all their browser's anonymous ones: no longer solo. */
 const FAST_SOLO_SQL = `
 UPDATE tw_persons SET solo = false
-FROM (SELECT DISTINCT site, person FROM tw_fpe WHERE old_pno IS NOT NULL AND NOT (user_id IS NULL AND anonymous_id = person)) d
-WHERE tw_persons.solo AND tw_persons.site = d.site AND tw_persons.person = d.person`
+FROM tw_fp f
+WHERE f.old_pno IS NOT NULL AND f.old_solo AND NOT f.solo_new AND tw_persons.pno = f.pno`
 
 /** Each continued last session, with its figures extended by the new events (the whole derivation's figures, computed incrementally). */
 const CONTINUED_SQL = `
@@ -155,8 +168,8 @@ SELECT l.site, l.sid, l.pno, l.first_id, l.start_t, a.end_t, l.pageviews + a.pag
   list_concat(l.pages, coalesce(a.pages, []))[1:${MAX_PATH_DEPTH}] AS pages,
   a.last_id, a.last_seq, coalesce(a.cpv_key, l.ckey_end) AS ckey_end
 FROM agg a
-JOIN tw_fs f ON f.site = a.site AND f.person = a.person
-JOIN tw_last l ON l.site = f.site AND l.pno = f.pno
+JOIN tw_fp f ON f.site = a.site AND f.person = a.person
+JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
 LEFT JOIN tails ON tails.site = a.site AND tails.person = a.person AND tails.session_no = a.session_no`
 
 const FAST_WRITE_SQL = [
@@ -164,14 +177,14 @@ const FAST_WRITE_SQL = [
   `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_cont`,
   `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`,
   `INSERT INTO tw_pe
-   SELECT e.site, coalesce(s.pno, e.old_pno), coalesce(s.sid, e.last_sid), e.seq, e.id, e.type, e.name, e.t, e.path, e.order_id,
+   SELECT e.site, e.pno, coalesce(s.sid, e.last_sid), e.seq, e.id, e.type, e.name, e.t, e.path, e.order_id,
      e.revenue, e.engaged_ms, e.referral_code, e.score, e.experiment, e.variant, e.anonymous_id, e.user_id
    FROM tw_fpe e LEFT JOIN tw_dses s USING (site, person, session_no)
    ORDER BY e.site, e.t`,
   // Orders of new purchases: the earliest of the stored row and the new purchases (SPEC §5)
   `CREATE OR REPLACE TEMP TABLE tw_ford AS
    WITH np AS (
-     SELECT e.site, e.order_id, e.id, e.t, e.revenue, coalesce(s.sid, e.last_sid) AS sid, coalesce(s.pno, e.old_pno) AS pno, e.seq
+     SELECT e.site, e.order_id, e.id, e.t, e.revenue, coalesce(s.sid, e.last_sid) AS sid, e.pno, e.seq
      FROM tw_fpe e LEFT JOIN tw_dses s USING (site, person, session_no)
      WHERE e.type = 'purchase' AND e.order_id IS NOT NULL
    ),
@@ -193,21 +206,33 @@ export const LINKS_UPDATE_SQL = [
   `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
 ]
 
-const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
-  Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)
-
 /**
  * Derives the events above `mark` on the fast path and leaves the persons of the slow path in
  * `tw_dirty` (for materialize.ts, which then runs LINKS_UPDATE_SQL). Inside the caller's transaction.
+ * Two round trips: the statements run as multi-statement scripts (each statement a hop through the
+ * engine's thread pool otherwise, which on a busy machine costs more than these small statements);
+ * the second leaves out what the first found nothing to do for.
  */
 export async function refreshTouched(conn: DuckDBConnection, mark: number): Promise<{ events: number; persons: number; slow: number }> {
-  await conn.run(NEW_EVENTS_SQL, { mark: BigInt(mark) })
-  for (const sql of [BROWSERS_SQL, PERSON_EVENTS_SQL, CHANGED_SQL, ...STATE_SQL, SLOW_SQL, RENAME_SQL, FAST_EVENTS_SQL]) await conn.run(sql)
-  await conn.run(newPersonsSql('tw_fpe'))
-  await conn.run(FAST_SOLO_SQL)
-  await conn.run(derivedSessionsSql('tw_fpe'))
-  await conn.run(CONTINUED_SQL)
-  for (const sql of FAST_WRITE_SQL) await conn.run(sql)
-  const [events, persons] = (await conn.runAndReadAll('SELECT count(*), count(DISTINCT (site, person)) FROM tw_fpe')).getRowsJS()[0]!.map(Number)
-  return { events: events!, persons: persons!, slow: await count(conn, 'SELECT count(*) FROM tw_dirty') }
+  const first = [newEventsSql(mark), BROWSERS_SQL, PERSON_EVENTS_SQL, CHANGED_SQL, ...STATE_SQL, SLOW_SQL, FAST_PERSONS_SQL, FAST_EVENTS_SQL,
+    `SELECT (SELECT count(*) FROM tw_fpe), (SELECT count(*) FROM tw_fp), (SELECT count(*) FROM tw_dirty),
+       (SELECT count(*) FROM tw_fp WHERE renamed_from IS NOT NULL), (SELECT count(*) FROM tw_fp WHERE old_pno IS NULL),
+       (SELECT count(*) FROM tw_fp WHERE old_pno IS NOT NULL AND old_solo AND NOT solo_new),
+       (SELECT count(*) FROM tw_fpe WHERE type = 'purchase' AND order_id IS NOT NULL), (SELECT count(*) FROM tw_nl WHERE moved)`]
+  const row = (await conn.runAndReadAll(first.join(';\n'))).getRowsJS()[0]!.map(Number)
+  const [events, persons, slow, renamed, added, unsolo, purchases, moved] = row as [number, number, number, number, number, number, number, number]
+  if (events > 0) {
+    const second = [
+      ...(renamed > 0 ? [RENAME_SQL] : []),
+      ...(added > 0 ? [NEW_PERSONS_SQL] : []),
+      ...(unsolo > 0 ? [FAST_SOLO_SQL] : []),
+      derivedSessionsSql('tw_fpe', 'column'),
+      CONTINUED_SQL,
+      ...FAST_WRITE_SQL.slice(0, 4),
+      ...(purchases > 0 ? FAST_WRITE_SQL.slice(4) : []),
+    ]
+    await conn.run(second.join(';\n'))
+  }
+  if (moved > 0 && slow === 0) await conn.run(LINKS_UPDATE_SQL.join(';\n'))
+  return { events, persons, slow }
 }

@@ -124,13 +124,15 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
  */
 export async function refreshDerived(conn: DuckDBConnection, full = false, onRebuild?: (events: number) => void): Promise<RefreshResult> {
   const t0 = performance.now()
+  let big = true
   await conn.run('BEGIN TRANSACTION')
   try {
-    const state = (await conn.runAndReadAll('SELECT mark, version FROM tw_state')).getRowObjectsJS()[0]
-    const top = await count(conn, 'SELECT coalesce(max(rowid), -1) FROM events')
-    const rebuild = full || state === undefined || Number(state.version) !== DERIVED_VERSION
+    const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
+    const top = Number(topRow)
+    const rebuild = full || state === null || state.mark === null || Number(state.version) !== DERIVED_VERSION
     const mark = rebuild ? -1 : Number(state!.mark)
     if (!rebuild && top <= mark) {
+      big = false
       await conn.run('COMMIT')
       return { kind: 'none', events: 0, persons: 0, ms: performance.now() - t0 }
     }
@@ -165,17 +167,17 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, onReb
         await conn.run(SLOW_SOLO_SQL)
         events += await count(conn, 'SELECT count(*) FROM tw_dpe')
         persons += touched.slow
+        for (const sql of LINKS_UPDATE_SQL) await conn.run(sql)
       }
-      for (const sql of LINKS_UPDATE_SQL) await conn.run(sql)
     }
-    await conn.run('DELETE FROM tw_state')
-    await conn.run('INSERT INTO tw_state VALUES ($mark, $version)', { mark: BigInt(top), version: DERIVED_VERSION })
-    await conn.run('COMMIT')
+    await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION}); COMMIT`)
+    // small temporary tables are replaced by the next refresh; large ones go now
+    big = rebuild || events > 50_000 || persons > 5_000
     return { kind: rebuild ? 'rebuild' : 'refresh', events, persons, ms: performance.now() - t0 }
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined)
     throw err
   } finally {
-    for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
+    if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
   }
 }

@@ -41,11 +41,11 @@ tails AS (
   GROUP BY e.site, e.person, e.session_no
 )`
 
-/** The sessions starting in `src` (rows with starts = 1), numbered, with the per-session figures of the overview. */
-export const derivedSessionsSql = (src: string) => `
+/** The sessions starting in `src` (rows with starts = 1), numbered, with the per-session figures of the overview; their person's number from tw_persons, or `src`'s own `pno` column. */
+export const derivedSessionsSql = (src: string, pno: 'join' | 'column' = 'join') => `
 CREATE OR REPLACE TEMP TABLE tw_dses AS
 WITH ${sessionAggSql(src)}
-SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, p.pno, f.id AS first_id, f.t AS start_t, agg.end_t,
+SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, ${pno === 'join' ? 'p.pno' : 'f.pno'}, f.id AS first_id, f.t AS start_t, agg.end_t,
   agg.pageviews, agg.exit_page,
   tw_channel(f.utm_source, f.utm_medium, f.utm_campaign, f.utm_term, f.utm_content, f.utm_id, f.gclid, f.fbclid, f.msclkid,
     f.referrer_domain, f.url_ref) AS channel,
@@ -58,8 +58,8 @@ SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, p.pno, f.id
   agg.last_id, agg.last_seq, coalesce(agg.cpv_key, f.ckey) AS ckey_end
 FROM ${src} f
 JOIN agg USING (site, person, session_no)
-LEFT JOIN tails USING (site, person, session_no)
-JOIN tw_persons p ON p.site = f.site AND p.person = f.person
+LEFT JOIN tails USING (site, person, session_no)${pno === 'join' ? `
+JOIN tw_persons p ON p.site = f.site AND p.person = f.person` : ''}
 WHERE f.starts = 1`
 
 export const SESSION_COLUMNS = `site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, channel, source, medium, campaign,
