@@ -77,7 +77,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     (await openStore(config.store, {
       memoryLimit: config.memoryLimit,
       onDerive: (e) =>
-        e.events === 0
+        e.phase === 'step'
+          ? app.log.info(e, `deriving: step ${e.step}/${e.steps}, ${e.name} (${(e.ms / 1000).toFixed(0)} s)`)
+          : e.events === 0
           ? undefined // a new, empty store: nothing worth saying
           : e.phase === 'rebuilding'
           ? app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')

@@ -90,7 +90,18 @@ async function rebuild(argv: string[]): Promise<number> {
   } catch (err) {
     throw new ConfigError(`rebuild: ${(err as Error).message}`)
   }
-  const store = await openStopped(url, { deriveOnInit: false }, 'rebuild')
+  const store = await openStopped(
+    url,
+    {
+      deriveOnInit: false,
+      // progress on stderr: the result line on stdout stays the only output there
+      onDerive: (e) => {
+        if (e.phase === 'rebuilding') console.error(`rebuild: deriving ${e.events.toLocaleString('en-US')} events`)
+        if (e.phase === 'step') console.error(`rebuild: ${(e.ms / 1000).toFixed(1)} s — step ${e.step}/${e.steps}: ${e.name}`)
+      },
+    },
+    'rebuild',
+  )
   try {
     const r = await store.derivation.rebuild()
     console.log(`rebuilt the derived tables of ${url}: ${r.events} events of ${r.persons} persons in ${(r.ms / 1000).toFixed(1)} s`)

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { RefreshResult } from '../../derivation.js'
+import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 import { LINKS_UPDATE_SQL, refreshTouched } from './incremental.js'
 import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
@@ -122,7 +122,7 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
  * `full` is asked for. The tables must exist (DERIVED_DDL, run by the store's init).
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
-export async function refreshDerived(conn: DuckDBConnection, full = false, onRebuild?: (events: number) => void): Promise<RefreshResult> {
+export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void): Promise<RefreshResult> {
   const t0 = performance.now()
   let big = true
   await conn.run('BEGIN TRANSACTION')
@@ -139,14 +139,23 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, onReb
     let events: number
     let persons: number
     if (rebuild) {
-      onRebuild?.(top + 1)
+      progress?.({ phase: 'rebuilding', events: top + 1 })
+      const steps: [string, string][] = [
+        ['persons and sessions of every event', derivedEvents('all')],
+        ['numbering persons', newPersonsSql('tw_dpe')],
+        ['browser links', ALL_LINKS_SQL],
+        ['per-session figures', derivedSessionsSql('tw_dpe')],
+        ['writing sessions', INSERT_SESSIONS_SQL],
+        ['writing events', INSERT_EVENTS_SQL],
+        ['orders', ORDERS_SQL.join(';\n')],
+      ]
       // tables of another version may have other columns: created again
       for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
       for (const sql of DERIVED_DDL) await conn.run(sql)
-      await conn.run(derivedEvents('all'))
-      await conn.run(newPersonsSql('tw_dpe'))
-      await conn.run(ALL_LINKS_SQL)
-      await writeDerived(conn)
+      for (const [i, [name, sql]] of steps.entries()) {
+        progress?.({ phase: 'step', step: i + 1, steps: steps.length, name, ms: Math.round(performance.now() - t0) })
+        await conn.run(sql)
+      }
       events = await count(conn, 'SELECT count(*) FROM tw_dpe')
       persons = await count(conn, 'SELECT count(DISTINCT (site, person)) FROM tw_dpe')
     } else {
