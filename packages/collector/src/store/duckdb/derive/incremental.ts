@@ -48,6 +48,17 @@ SELECT b.site, b.anonymous_id, l.user_id AS old_user,
   bl.t AS link_t, bl.id AS link_id
 FROM b LEFT JOIN tw_links l USING (site, anonymous_id) LEFT JOIN bl USING (site, anonymous_id)`
 
+/**
+ * The stored rows of the persons the new events name, and of the persons their browsers had:
+ * one look-up in tw_persons for everything below.
+ */
+const KNOWN_SQL = `
+CREATE OR REPLACE TEMP TABLE tw_pk AS
+SELECT p.* FROM tw_persons p SEMI JOIN (
+  SELECT DISTINCT site, person FROM tw_np
+  UNION SELECT site, coalesce(old_user, anonymous_id) FROM tw_nl WHERE new_user IS DISTINCT FROM old_user
+) k ON k.site = p.site AND k.person = p.person`
+
 /** Browsers whose person changes: from `old_person` (numbered `old_pno` if it has events) to `new_person`. */
 const CHANGED_SQL = `
 CREATE OR REPLACE TEMP TABLE tw_ch AS
@@ -60,8 +71,8 @@ SELECT n.site, n.anonymous_id, coalesce(n.old_user, n.anonymous_id) AS old_perso
     -- and nothing new is the old person's still (a user or a link of that name)
     AND NOT EXISTS (SELECT 1 FROM tw_np e WHERE e.site = n.site AND e.person = n.anonymous_id) AS renames
 FROM tw_nl n
-LEFT JOIN tw_persons op ON op.site = n.site AND op.person = coalesce(n.old_user, n.anonymous_id)
-LEFT JOIN tw_persons np ON np.site = n.site AND np.person = n.new_user
+LEFT JOIN tw_pk op ON op.site = n.site AND op.person = coalesce(n.old_user, n.anonymous_id)
+LEFT JOIN tw_pk np ON np.site = n.site AND np.person = n.new_user
 WHERE n.new_user IS DISTINCT FROM n.old_user`
 
 /** The new events with their person (SPEC §4: user id, else the browser's link, else the browser). */
@@ -81,12 +92,10 @@ const STATE_SQL = [
      FROM tw_np GROUP BY site, person
    ),
    rn AS (SELECT site, new_person AS person, old_person FROM tw_ch WHERE renames)
-   SELECT ps.site, ps.person, ps.t, ps.id, ps.solo_new, rn.old_person AS renamed_from, p.pno AS old_pno, p.solo AS old_solo
+   SELECT ps.site, ps.person, ps.t, ps.id, ps.solo_new, rn.old_person AS renamed_from, p.pno AS old_pno, p.solo AS old_solo,
+     p.last_sid, p.last_t, p.last_id, p.last_seq, p.ckey_end AS last_ckey
    FROM ps LEFT JOIN rn USING (site, person)
-   LEFT JOIN tw_persons p ON p.site = ps.site AND p.person = coalesce(rn.old_person, ps.person)`,
-  `CREATE OR REPLACE TEMP TABLE tw_last AS
-   SELECT s.* FROM tw_sessions s SEMI JOIN tw_fs f ON f.site = s.site AND f.old_pno = s.pno
-   QUALIFY row_number() OVER (PARTITION BY s.site, s.pno ORDER BY s.last_seq DESC) = 1`,
+   LEFT JOIN tw_pk p ON p.site = ps.site AND p.person = coalesce(rn.old_person, ps.person)`,
 ]
 
 /** The persons for the slow path (`tw_dirty`, as materialize.ts reads it). */
@@ -97,8 +106,8 @@ UNION
 SELECT site, new_person FROM tw_ch WHERE old_pno IS NOT NULL AND NOT renames
 UNION
 SELECT site, person FROM (
-  SELECT f.site, unnest([f.person, f.renamed_from]) AS person FROM tw_fs f JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
-  WHERE NOT (l.end_t < f.t OR (l.end_t = f.t AND l.last_id < f.id))
+  SELECT f.site, unnest([f.person, f.renamed_from]) AS person FROM tw_fs f
+  WHERE f.last_t IS NOT NULL AND NOT (f.last_t < f.t OR (f.last_t = f.t AND f.last_id < f.id))
 ) WHERE person IS NOT NULL`
 
 /** The persons of the fast path, each with its number (new ones numbered here). */
@@ -112,7 +121,7 @@ UPDATE tw_persons SET person = f.person
 FROM tw_fp f
 WHERE f.renamed_from IS NOT NULL AND tw_persons.pno = f.pno`
 
-const NEW_PERSONS_SQL = `INSERT INTO tw_persons SELECT site, person, pno, solo_new FROM tw_fp WHERE old_pno IS NULL`
+const NEW_PERSONS_SQL = `INSERT INTO tw_persons (site, person, pno, solo) SELECT site, person, pno, solo_new FROM tw_fp WHERE old_pno IS NULL`
 
 /**
  * The fast path's events, numbered as the whole derivation (sessions-sql.ts) would number them:
@@ -121,8 +130,8 @@ const NEW_PERSONS_SQL = `INSERT INTO tw_persons SELECT site, person, pno, solo_n
 const FAST_EVENTS_SQL = `
 CREATE OR REPLACE TEMP TABLE tw_fpe AS
 WITH x AS (
-  SELECT e.*, f.pno, f.old_pno, l.sid AS last_sid, l.end_t AS last_t, l.last_seq AS base_seq, l.ckey_end AS last_ckey
-  FROM tw_np e JOIN tw_fp f USING (site, person) LEFT JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
+  SELECT e.*, f.pno, f.old_pno, f.last_sid, f.last_t, f.last_seq AS base_seq, f.last_ckey
+  FROM tw_np e JOIN tw_fp f USING (site, person)
 ),
 p1 AS (
   SELECT *, CASE WHEN t - coalesce(lag(t) OVER (PARTITION BY site, person ORDER BY t, id), last_t) <= 1800000 THEN 0 ELSE 1 END AS gap_start
@@ -153,28 +162,41 @@ UPDATE tw_persons SET solo = false
 FROM tw_fp f
 WHERE f.old_pno IS NOT NULL AND f.old_solo AND NOT f.solo_new AND tw_persons.pno = f.pno`
 
-/** Each continued last session, with its figures extended by the new events (the whole derivation's figures, computed incrementally). */
+/** The new events' figures per continued last session (session_no 0). */
 const CONTINUED_SQL = `
 CREATE OR REPLACE TEMP TABLE tw_cont AS
 WITH ${sessionAggSql('tw_fpe', 'WHERE session_no = 0')}
-SELECT l.site, l.sid, l.pno, l.first_id, l.start_t, a.end_t, l.pageviews + a.pageviews AS pageviews,
-  coalesce(a.exit_page, l.exit_page) AS exit_page, l.channel, l.source, l.medium, l.campaign,
-  l.referrer_domain, l.entry_page, l.device, l.browser, l.os, l.country, l.others + a.others AS others,
-  coalesce(a.last_pv, l.last_pv) AS last_pv, coalesce(l.first_cart, a.first_cart) AS first_cart,
-  coalesce(l.first_checkout, a.first_checkout) AS first_checkout, coalesce(a.last_purchase, l.last_purchase) AS last_purchase,
-  -- engagement after the last pageview: the new events' own when they hold a pageview
-  CASE WHEN a.last_pv IS NOT NULL THEN coalesce(tails.tail, 0) WHEN l.last_pv IS NULL THEN 0 ELSE l.tail + coalesce(a.engaged, 0) END AS tail,
-  list_sort(list_distinct(list_concat(l.goals, coalesce(a.goals, [])))) AS goals,
-  list_concat(l.pages, coalesce(a.pages, []))[1:${MAX_PATH_DEPTH}] AS pages,
-  a.last_id, a.last_seq, coalesce(a.cpv_key, l.ckey_end) AS ckey_end
+SELECT f.last_sid AS sid, f.pno, a.end_t, a.pageviews, a.exit_page, a.others, a.last_pv, a.first_cart, a.first_checkout, a.last_purchase,
+  coalesce(tails.tail, 0) AS tail, coalesce(a.engaged, 0) AS engaged, coalesce(a.goals, []) AS goals, coalesce(a.pages, []) AS pages,
+  a.last_id, a.last_seq, coalesce(a.cpv_key, f.last_ckey) AS ckey_end
 FROM agg a
 JOIN tw_fp f ON f.site = a.site AND f.person = a.person
-JOIN tw_last l ON l.site = f.site AND l.pno = f.old_pno
 LEFT JOIN tails ON tails.site = a.site AND tails.person = a.person AND tails.session_no = a.session_no`
 
+/** Continued sessions extended in place: the whole derivation's figures, computed from the stored ones and the new events'. */
+const CONTINUE_SQL = `
+UPDATE tw_sessions SET end_t = c.end_t, pageviews = tw_sessions.pageviews + c.pageviews,
+  exit_page = coalesce(c.exit_page, tw_sessions.exit_page), others = tw_sessions.others + c.others,
+  last_pv = coalesce(c.last_pv, tw_sessions.last_pv), first_cart = coalesce(tw_sessions.first_cart, c.first_cart),
+  first_checkout = coalesce(tw_sessions.first_checkout, c.first_checkout), last_purchase = coalesce(c.last_purchase, tw_sessions.last_purchase),
+  -- engagement after the last pageview: the new events' own when they hold a pageview
+  tail = CASE WHEN c.last_pv IS NOT NULL THEN c.tail WHEN tw_sessions.last_pv IS NULL THEN 0 ELSE tw_sessions.tail + c.engaged END,
+  goals = list_sort(list_distinct(list_concat(tw_sessions.goals, c.goals))),
+  pages = list_concat(tw_sessions.pages, c.pages)[1:${MAX_PATH_DEPTH}],
+  last_id = c.last_id, last_seq = c.last_seq, ckey_end = c.ckey_end
+FROM tw_cont c WHERE tw_sessions.sid = c.sid`
+
+/** Each person's last session as tw_persons keeps it (what the next refresh continues from), from the sessions of `from`. */
+export const personLastSql = (from: string) => `
+UPDATE tw_persons SET last_sid = d.sid, last_t = d.end_t, last_id = d.last_id, last_seq = d.last_seq, ckey_end = d.ckey_end
+FROM (
+  SELECT pno, arg_max(sid, last_seq) AS sid, arg_max(end_t, last_seq) AS end_t, arg_max(last_id, last_seq) AS last_id,
+    max(last_seq) AS last_seq, arg_max(ckey_end, last_seq) AS ckey_end
+  FROM (${from}) GROUP BY pno
+) d
+WHERE tw_persons.pno = d.pno`
+
 const FAST_WRITE_SQL = [
-  `DELETE FROM tw_sessions s WHERE EXISTS (SELECT 1 FROM tw_cont c WHERE c.sid = s.sid)`,
-  `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_cont`,
   `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`,
   `INSERT INTO tw_pe
    SELECT e.site, e.pno, coalesce(s.sid, e.last_sid), e.seq, e.id, e.type, e.name, e.t, e.path, e.order_id,
@@ -202,7 +224,7 @@ const FAST_WRITE_SQL = [
 
 /** Browsers whose batch holds an earlier identify/signup than their stored link: the link is that one now. */
 export const LINKS_UPDATE_SQL = [
-  `DELETE FROM tw_links l WHERE EXISTS (SELECT 1 FROM tw_nl n WHERE n.moved AND n.site = l.site AND n.anonymous_id = l.anonymous_id)`,
+  `DELETE FROM tw_links l WHERE EXISTS (SELECT 1 FROM tw_nl n WHERE n.moved AND n.old_user IS NOT NULL AND n.site = l.site AND n.anonymous_id = l.anonymous_id)`,
   `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
 ]
 
@@ -214,25 +236,27 @@ export const LINKS_UPDATE_SQL = [
  * the second leaves out what the first found nothing to do for.
  */
 export async function refreshTouched(conn: DuckDBConnection, mark: number): Promise<{ events: number; persons: number; slow: number }> {
-  const first = [newEventsSql(mark), BROWSERS_SQL, PERSON_EVENTS_SQL, CHANGED_SQL, ...STATE_SQL, SLOW_SQL, FAST_PERSONS_SQL, FAST_EVENTS_SQL,
+  const first = [newEventsSql(mark), BROWSERS_SQL, PERSON_EVENTS_SQL, KNOWN_SQL, CHANGED_SQL, ...STATE_SQL, SLOW_SQL, FAST_PERSONS_SQL, FAST_EVENTS_SQL,
     `SELECT (SELECT count(*) FROM tw_fpe), (SELECT count(*) FROM tw_fp), (SELECT count(*) FROM tw_dirty),
        (SELECT count(*) FROM tw_fp WHERE renamed_from IS NOT NULL), (SELECT count(*) FROM tw_fp WHERE old_pno IS NULL),
        (SELECT count(*) FROM tw_fp WHERE old_pno IS NOT NULL AND old_solo AND NOT solo_new),
-       (SELECT count(*) FROM tw_fpe WHERE type = 'purchase' AND order_id IS NOT NULL), (SELECT count(*) FROM tw_nl WHERE moved)`]
+       (SELECT count(*) FROM tw_fpe WHERE type = 'purchase' AND order_id IS NOT NULL), (SELECT count(*) FROM tw_nl WHERE moved),
+       (SELECT count(*) FROM tw_fpe WHERE session_no = 0), (SELECT count(*) FROM tw_nl WHERE moved AND old_user IS NOT NULL)`]
   const row = (await conn.runAndReadAll(first.join(';\n'))).getRowsJS()[0]!.map(Number)
-  const [events, persons, slow, renamed, added, unsolo, purchases, moved] = row as [number, number, number, number, number, number, number, number]
+  const [events, persons, slow, renamed, added, unsolo, purchases, moved, continued, relinked] = row as number[] as [number, number, number, number, number, number, number, number, number, number]
   if (events > 0) {
     const second = [
       ...(renamed > 0 ? [RENAME_SQL] : []),
       ...(added > 0 ? [NEW_PERSONS_SQL] : []),
       ...(unsolo > 0 ? [FAST_SOLO_SQL] : []),
       derivedSessionsSql('tw_fpe', 'column'),
-      CONTINUED_SQL,
-      ...FAST_WRITE_SQL.slice(0, 4),
-      ...(purchases > 0 ? FAST_WRITE_SQL.slice(4) : []),
+      ...(continued > 0 ? [CONTINUED_SQL, CONTINUE_SQL] : []),
+      ...FAST_WRITE_SQL.slice(0, 2),
+      ...(purchases > 0 ? FAST_WRITE_SQL.slice(2) : []),
+      personLastSql(`SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses${continued > 0 ? ' UNION ALL SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_cont' : ''}`),
     ]
     await conn.run(second.join(';\n'))
   }
-  if (moved > 0 && slow === 0) await conn.run(LINKS_UPDATE_SQL.join(';\n'))
+  if (moved > 0 && slow === 0) await conn.run((relinked > 0 ? LINKS_UPDATE_SQL : LINKS_UPDATE_SQL.slice(1)).join(';\n'))
   return { events, persons, slow }
 }

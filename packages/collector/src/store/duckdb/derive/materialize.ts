@@ -1,14 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
-import { LINKS_UPDATE_SQL, refreshTouched } from './incremental.js'
+import { LINKS_UPDATE_SQL, personLastSql, refreshTouched } from './incremental.js'
 import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 
 /**
  * Version of the derived tables' definition: a store whose tables were derived by another version
  * is rebuilt from the log when it opens. Bump it whenever the derivation or these tables change.
  */
-export const DERIVED_VERSION = 4
+export const DERIVED_VERSION = 5
 
 
 /**
@@ -19,7 +19,9 @@ export const DERIVED_VERSION = 4
  *   The events table is append-only, so its rowids only grow: rows above the mark are new.
  * - `tw_persons`: a number per (site, person) — integer keys make the report joins cheap — and
  *   `solo`: all of its events are anonymous events of the browser its key names (so a first
- *   signup of that browser renames the person instead of merging histories, see incremental.ts).
+ *   signup of that browser renames the person instead of merging histories, see incremental.ts),
+ *   and its last session (`last_sid`, its last event's `last_t`, `last_id`, `last_seq`, and its `ckey_end`):
+ *   what the next refresh continues from; NULL when the person has no events (any more).
  * - `tw_sessions`: one row per session (SPEC §4) with its first-event attributes, the per-session
  *   figures the overview needs, its goal keys (event types and `custom:name`, sorted) and first
  *   pages, and what a later event needs to continue it: its last event (`last_id`, `last_seq`,
@@ -32,7 +34,8 @@ export const DERIVED_DDL = [
   `CREATE SEQUENCE IF NOT EXISTS tw_pno_seq`,
   `CREATE SEQUENCE IF NOT EXISTS tw_sid_seq`,
   `CREATE TABLE IF NOT EXISTS tw_state (mark BIGINT NOT NULL, version INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS tw_persons (site VARCHAR NOT NULL, person VARCHAR NOT NULL, pno BIGINT NOT NULL, solo BOOLEAN NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS tw_persons (site VARCHAR NOT NULL, person VARCHAR NOT NULL, pno BIGINT NOT NULL, solo BOOLEAN NOT NULL,
+     last_sid BIGINT, last_t BIGINT, last_id VARCHAR, last_seq BIGINT, ckey_end VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS tw_links (site VARCHAR NOT NULL, anonymous_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, t BIGINT NOT NULL, id VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS tw_sessions (
      site VARCHAR NOT NULL, sid BIGINT NOT NULL, pno BIGINT NOT NULL, first_id VARCHAR NOT NULL,
@@ -100,7 +103,7 @@ FROM (
 ) s
 WHERE tw_persons.site = s.site AND tw_persons.person = s.person`
 
-const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_ne', 'tw_nl', 'tw_ch', 'tw_np', 'tw_fs', 'tw_last', 'tw_fpe', 'tw_cont', 'tw_ford'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_ne', 'tw_nl', 'tw_ch', 'tw_np', 'tw_fs', 'tw_pk', 'tw_fpe', 'tw_cont', 'tw_ford'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
 
 
 /** Sessions, events and orders of the persons derived into tw_dpe. */
@@ -148,6 +151,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
         ['writing sessions', INSERT_SESSIONS_SQL],
         ['writing events', INSERT_EVENTS_SQL],
         ['orders', ORDERS_SQL.join(';\n')],
+        ['persons\' last sessions', personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses')],
       ]
       // tables of another version may have other columns: created again
       for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
@@ -174,6 +178,9 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
         }
         await writeDerived(conn)
         await conn.run(SLOW_SOLO_SQL)
+        await conn.run(`UPDATE tw_persons SET last_sid = NULL, last_t = NULL, last_id = NULL, last_seq = NULL, ckey_end = NULL
+          FROM tw_dpno d WHERE tw_persons.pno = d.pno`)
+        await conn.run(personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses'))
         events += await count(conn, 'SELECT count(*) FROM tw_dpe')
         persons += touched.slow
         for (const sql of LINKS_UPDATE_SQL) await conn.run(sql)

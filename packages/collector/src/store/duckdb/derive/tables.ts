@@ -7,7 +7,7 @@ import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 
 /** Persons of `src` not numbered yet, with `solo` (see DERIVED_DDL). */
 export const newPersonsSql = (src: string) => `
-INSERT INTO tw_persons
+INSERT INTO tw_persons (site, person, pno, solo)
 SELECT site, person, nextval('tw_pno_seq'), solo FROM (
   SELECT site, person, bool_and(user_id IS NULL AND anonymous_id = person) AS solo FROM ${src} GROUP BY site, person
 ) d
