@@ -128,6 +128,7 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
 export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void): Promise<RefreshResult> {
   const t0 = performance.now()
   let big = true
+  let restoreLimit: string | null = null
   await conn.run('BEGIN TRANSACTION')
   try {
     const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
@@ -142,6 +143,12 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
     let events: number
     let persons: number
     if (rebuild) {
+      // Deriving everything sorts and windows the whole log: under a --memory-limit sized for
+      // serving, a first start after an upgrade could not complete it. It runs uncapped (DuckDB's
+      // default); the cap comes back when it is done.
+      const [[limit]] = (await conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRowsJS() as [[string]]
+      await conn.run('RESET GLOBAL memory_limit')
+      restoreLimit = limit
       progress?.({ phase: 'rebuilding', events: top + 1 })
       const steps: [string, string][] = [
         ['persons and sessions of every event', derivedEvents('all')],
@@ -195,5 +202,6 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
     throw err
   } finally {
     if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
+    if (restoreLimit !== null) await conn.run(`SET GLOBAL memory_limit = '${restoreLimit.replace(/'/g, '')}'`).catch(() => undefined)
   }
 }
