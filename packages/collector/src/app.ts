@@ -98,8 +98,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const store =
     deps.store ??
     (await openStore(config.store, {
-      memoryLimit: config.duckdbMemoryLimit,
+      memoryLimit: config.memoryLimit,
       onDerive: (e) => {
+        if (e.phase === 'step') {
+          app.log.info(e, `deriving: step ${e.step}/${e.steps}, ${e.name} (${(e.ms / 1000).toFixed(0)} s)`)
+          return
+        }
         if (e.phase === 'done') {
           metrics.inc('trackway_derivations_total', 1, { kind: e.kind })
           metrics.observe('trackway_derivation_duration_seconds', e.ms / 1000)

@@ -34,7 +34,7 @@ serve options (flag > environment variable > default):
   --max-inflight-events N  TRACKWAY_MAX_INFLIGHT_EVENTS  20000; above it ingest answers 503 + Retry-After
   --site-rate-limit N      TRACKWAY_SITE_RATE_LIMIT      events/s per site (default 0: none); above: 429 + Retry-After
   --retention-days N       TRACKWAY_RETENTION_DAYS       delete events older than N days (at start, then hourly); default keep all
-  --duckdb-memory-limit S  TRACKWAY_DUCKDB_MEMORY_LIMIT  384MB; DuckDB spills to disk beyond it
+  --memory-limit SIZE      TRACKWAY_MEMORY_LIMIT         512MB; DuckDB's memory (it spills beyond; a report that needs more: 503)
   --backup-dir DIR         TRACKWAY_BACKUP_DIR           where POST /v1/backups writes snapshots (backups/ next to the DuckDB file)
 
 demo options:
@@ -100,7 +100,18 @@ async function rebuild(argv: string[]): Promise<number> {
   } catch (err) {
     throw new ConfigError(`rebuild: ${(err as Error).message}`)
   }
-  const store = await openStopped(url, { deriveOnInit: false }, 'rebuild')
+  const store = await openStopped(
+    url,
+    {
+      deriveOnInit: false,
+      // progress on stderr: the result line on stdout stays the only output there
+      onDerive: (e) => {
+        if (e.phase === 'rebuilding') console.error(`rebuild: deriving ${e.events.toLocaleString('en-US')} events`)
+        if (e.phase === 'step') console.error(`rebuild: ${(e.ms / 1000).toFixed(1)} s — step ${e.step}/${e.steps}: ${e.name}`)
+      },
+    },
+    'rebuild',
+  )
   try {
     const r = await store.derivation.rebuild()
     console.log(`rebuilt the derived tables of ${url}: ${r.events} events of ${r.persons} persons in ${(r.ms / 1000).toFixed(1)} s`)

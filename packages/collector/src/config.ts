@@ -54,19 +54,25 @@ export interface Config {
   corsOrigins: string[]
   /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 20 000: half a second of work at 40k events/s). */
   maxInflightEvents: number
-  /**
-   * DuckDB's memory limit (`--duckdb-memory-limit`, `TRACKWAY_DUCKDB_MEMORY_LIMIT`; default `384MB`):
-   * its cache otherwise grows toward 80 % of RAM with the data (2.7 GB RSS after 60 s of overload,
-   * issue 13); past the limit DuckDB spills to disk. The collector's own heap comes on top (~300 MB).
-   */
-  duckdbMemoryLimit: string
   /** Folder of `POST /v1/backups` snapshots (`--backup-dir`, `TRACKWAY_BACKUP_DIR`; default `backups/` next to the DuckDB file; null on ClickHouse). */
   backupDir: string | null
   /** Delete events older than this many days, with their derived data, at start and hourly (`--retention-days`, `TRACKWAY_RETENTION_DAYS`; default null: keep all). */
   retentionDays: number | null
   /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 0: no limit — one site may use the whole capacity; set it when sites share a collector). */
   siteEventsPerSecond: number
+  /**
+   * Memory the store engine may use (`--memory-limit`, `TRACKWAY_MEMORY_LIMIT`; default 512MB: the collector stayed under 1 GB RSS at twice its ingest capacity, BENCHMARKS.md), e.g.
+   * `512MB`, `2GB`: DuckDB's memory_limit (it spills larger joins and sorts to `<file>.tmp`); a report
+   * that needs more answers `memory_limit_exceeded`. Not applied to ClickHouse (its server's own limits).
+   */
+  memoryLimit: string
 }
+
+/** The store engine's memory cap without --memory-limit (BENCHMARKS.md: bounded memory). */
+export const DEFAULT_MEMORY_LIMIT = '512MB'
+
+/** A size as DuckDB reads it: a number and a unit. */
+const MEMORY_LIMIT_PATTERN = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i
 
 /** Below this length the CLI warns that the admin token is easy to guess. */
 export const WEAK_TOKEN_LENGTH = 16
@@ -93,7 +99,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   siteEventsPerSecond: 0,
   retentionDays: null,
   backupDir: null,
-  duckdbMemoryLimit: '384MB',
+  memoryLimit: DEFAULT_MEMORY_LIMIT,
 })
 
 /** Parses `id:origin[,origin]`. */
@@ -142,6 +148,7 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
   }
   if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
+  if (!MEMORY_LIMIT_PATTERN.test(c.memoryLimit)) throw new ConfigError(`--memory-limit must be a size such as 512MB or 2GB, got "${c.memoryLimit}"`)
   int('--port', String(c.port), 0, 65535)
   int('bodyLimit', String(c.bodyLimit), 1024, 64 * 1024 * 1024)
   int('groupCommitMs', String(c.groupCommitMs), 0, 1000)
@@ -150,7 +157,6 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
   int('--demo-persons', String(c.demoPersons), 0, 100_000)
   int('--max-inflight-events', String(c.maxInflightEvents), 1, 10_000_000)
   int('--site-rate-limit', String(c.siteEventsPerSecond), 0, 10_000_000)
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(c.duckdbMemoryLimit)) throw new ConfigError(`--duckdb-memory-limit must be a size like 512MB or 2GB, got "${c.duckdbMemoryLimit}"`)
   if (c.backupDir === null && c.store.startsWith('duckdb:')) c.backupDir = join(dirname(c.store.slice('duckdb:'.length)), 'backups')
   if (c.retentionDays !== null) int('--retention-days', String(c.retentionDays), 1, 36_500)
   if (c.corsOrigins.includes('*')) throw new ConfigError('--cors-origin must name origins, not *: the read API would answer any page')
@@ -198,7 +204,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
         'site-rate-limit': { type: 'string' },
         'retention-days': { type: 'string' },
         'backup-dir': { type: 'string' },
-        'duckdb-memory-limit': { type: 'string' },
+        'memory-limit': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -222,9 +228,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     corsOrigins: values['cors-origin'] ?? (env.TRACKWAY_CORS_ORIGINS ? env.TRACKWAY_CORS_ORIGINS.split(/[\s,]+/).filter(Boolean) : undefined),
     maxInflightEvents: int('--max-inflight-events', values['max-inflight-events'] ?? env.TRACKWAY_MAX_INFLIGHT_EVENTS, 1, 10_000_000),
     backupDir: values['backup-dir'] ?? env.TRACKWAY_BACKUP_DIR,
-    duckdbMemoryLimit: values['duckdb-memory-limit'] ?? env.TRACKWAY_DUCKDB_MEMORY_LIMIT,
     retentionDays: int('--retention-days', values['retention-days'] ?? env.TRACKWAY_RETENTION_DAYS, 1, 36_500),
     siteEventsPerSecond: int('--site-rate-limit', values['site-rate-limit'] ?? env.TRACKWAY_SITE_RATE_LIMIT, 0, 10_000_000),
+    memoryLimit: values['memory-limit'] ?? env.TRACKWAY_MEMORY_LIMIT,
   }
   for (const k of Object.keys(partial) as (keyof Config)[]) if (partial[k] === undefined) delete partial[k]
   return resolveConfig(partial)

@@ -33,6 +33,11 @@ export const NotFound = createError('not_found', 'Route %s %s not found', 404)
 export const Overloaded = createError('overloaded', 'The collector is overloaded; retry after %s s', 503)
 export const StoreUnavailable = createError('store_unavailable', 'The store did not commit: %s', 503)
 export const NotReady = createError('not_ready', 'The collector is starting: %s', 503)
+export const MemoryLimitExceeded = createError(
+  'memory_limit_exceeded',
+  'The report needs more memory than the store may use (--memory-limit %s); ask for a shorter range or raise the limit',
+  503,
+)
 export const InternalError = createError('internal_error', 'Internal error', 500)
 // Compatibility endpoints (SPEC §2.1)
 export const InvalidWriteKey = createError('invalid_write_key', 'A valid write key is required (HTTP Basic user name or "writeKey"): %s', 401)
@@ -77,6 +82,7 @@ export const HTTP_ERRORS = [
   Overloaded,
   StoreUnavailable,
   NotReady,
+  MemoryLimitExceeded,
   InternalError,
   InvalidWriteKey,
   InvalidEvent,

@@ -47,7 +47,7 @@ export async function acceptEvents(
   candidates: readonly Candidate[],
   rejected: Rejection[] = [],
 ): Promise<BatchResponse> {
-  const { writer, config, metrics, shedder } = app.trackway
+  const { shedder } = app.trackway
   // shed before any per-event work: under overload, answering fast is what keeps memory flat
   const release = shedder.admit(site.id, candidates.length)
   try {

@@ -20,4 +20,8 @@ export interface Derivation {
 }
 
 /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */
-export type DeriveEvent = { phase: 'rebuilding'; events: number } | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }
+export type DeriveEvent =
+  | { phase: 'rebuilding'; events: number }
+  /** A rebuild's progress: step `step` of `steps` (`name`) starts, `ms` after the rebuild did. */
+  | { phase: 'step'; step: number; steps: number; name: string; ms: number }
+  | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }

@@ -48,9 +48,6 @@ export interface StoreOptions {
    * DDL; both check that a Trackway store is there (ConfigError if not) and derive nothing.
    */
   readOnly?: boolean
-  /**
-   * DuckDB's memory limit (its buffer cache, hash tables; beyond it operators spill to disk), e.g.
-   * `512MB`. Default DuckDB's own: 80 % of the machine's RAM, which the cache fills as data grows.
-   */
+  /** The engine's memory cap (DuckDB's memory_limit, e.g. '1GB'; default DuckDB's own, 80 % of RAM). ClickHouse ignores it. */
   memoryLimit?: string
 }

@@ -9,7 +9,7 @@ import { acceptEvents } from '../accept.js'
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
 /** The sites a Plausible `d` names: comma-separated site ids or hosts of their origins (the tracker may report to several). */
 export function sitesOfDomain(sites: SiteRegistry, domain: string): SiteEntry[] {
@@ -73,7 +73,8 @@ export const plausibleRoute = fp(
   async (app: FastifyInstance) => {
     app.post(
       '/api/event',
-      { schema: { response: { 202: batchResponseSchema, ...errors } } },
+      // full: shed before the body is read, as /v1/batch does
+      { schema: { response: { 202: batchResponseSchema, ...errors } }, onRequest: async () => app.trackway.shedder.checkOpen() },
       async (request: FastifyRequest, reply): Promise<BatchResponse> => {
         const receivedAt = Date.now()
         const body = request.body

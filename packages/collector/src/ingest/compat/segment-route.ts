@@ -7,7 +7,7 @@ import { acceptEvents, type Candidate } from '../accept.js'
 import type { Agent } from '../user-agent.js'
 import { convertSegmentMessage, SEGMENT_BATCH_MAX_BYTES, SEGMENT_MESSAGE_MAX_BYTES } from './segment-message.js'
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema }
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
 /**
  * Where Segment clients post, under a `host`/`apiHost` of `…/v1/segment` (or `…/v1/segment/v1`),
@@ -115,7 +115,10 @@ export async function segmentBatch(app: FastifyInstance, request: FastifyRequest
  */
 export const segmentRoutes = fp(
   async (app: FastifyInstance) => {
-    const options = { bodyLimit: SEGMENT_BATCH_MAX_BYTES, schema: { response: { 200: batchResponseSchema, ...errors } }, config: { bodyErrorCode: 'invalid_batch' } }
+    const options = { bodyLimit: SEGMENT_BATCH_MAX_BYTES, schema: { response: { 200: batchResponseSchema, ...errors } }, config: { bodyErrorCode: 'invalid_batch' as const },
+      // full: shed before the body is read, as /v1/batch does
+      onRequest: async () => app.trackway.shedder.checkOpen(),
+    }
     for (const prefix of PREFIXES) {
       for (const path of BATCH_PATHS) {
         if (prefix === '/v1' && path === 'batch') continue

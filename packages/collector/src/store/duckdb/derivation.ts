@@ -69,7 +69,7 @@ export class DuckDBDerivation implements Derivation {
     const run = async () => {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
-      const result = await refreshDerived(this.db.derived, full, (events) => this.options.onDerive?.({ phase: 'rebuilding', events }))
+      const result = await refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e))
       this.derivedAppends = appends
       this.lastRefreshMs = result.ms
       if (result.kind !== 'none' && (result.kind === 'rebuild' || result.ms > 1000)) {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { ConfigError } from '../../errors.js'
+import { ConfigError, MemoryLimitExceeded } from '../../errors.js'
 import type { BackupResult, Store, StoreOptions } from '../store.js'
 import { MACROS } from './derive/macros.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
@@ -26,14 +26,20 @@ export class DuckDBStore implements Store {
   readonly persons: DuckDBPersonData
 
   constructor(path: string, private readonly options: StoreOptions = {}) {
-    this.db = new DuckDBHandle(path, options.readOnly === true, options.memoryLimit)
+    this.db = new DuckDBHandle(path, options.readOnly === true, options.memoryLimit ?? null)
     this.derivation = new DuckDBDerivation(this.db, options)
     this.log = new DuckDBEventLog(this.db, () => this.derivation.noteAppend())
     this.catalog = new DuckDBCatalog(this.db)
     this.persons = new DuckDBPersonData(this.db, this.derivation)
     this.reports = new DuckDBReports(async (sql, params) => {
-      await this.derivation.current()
-      return this.db.query(sql, params)
+      try {
+        await this.derivation.current()
+        return await this.db.query(sql, params)
+      } catch (err) {
+        // DuckDB's message, e.g. "Out of Memory Error: failed to allocate data of size 64.0 MiB (953.6 MiB/953.6 MiB used)"
+        if (err instanceof Error && /^Out of Memory Error/.test(err.message)) throw new MemoryLimitExceeded(options.memoryLimit ?? 'default')
+        throw err
+      }
     })
   }
 

@@ -20,23 +20,32 @@ export class DuckDBHandle {
     readonly path: string,
     /** Opened READ_ONLY: DuckDB still takes a (shared) lock, so a file a collector holds is refused. */
     readonly readOnly = false,
-    /** DuckDB's memory_limit (StoreOptions.memoryLimit); undefined: DuckDB's default. */
-    readonly memoryLimit?: string,
+    /** DuckDB's memory_limit (e.g. '1GB'); null: DuckDB's default (80 % of RAM). */
+    readonly memoryLimit: string | null = null,
   ) {}
 
   async open(): Promise<void> {
     if (this.readOnly) {
-      this.instance = await DuckDBInstance.create(this.path, { access_mode: 'READ_ONLY' })
+      this.instance = await DuckDBInstance.create(this.path, { access_mode: 'READ_ONLY', ...this.limits() })
     } else {
       if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
       // DuckDB checkpoints when the WAL reaches 16 MB by default, inside whichever COMMIT crosses it:
       // that stalled ingest group commits for 0.3–0.6 s (p99 523 → 59 ms with 256 MB, see
       // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash.
-      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB', ...(this.memoryLimit ? { memory_limit: this.memoryLimit } : {}) })
+      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB', ...this.limits() })
     }
     this.write = await this.instance.connect()
     this.admin = await this.instance.connect()
     this.derived = await this.instance.connect()
+  }
+
+  /**
+   * The memory cap, when set. Operators that can spill (hash joins and aggregates, sorts, windows)
+   * write to `<file>.tmp` beyond it; what cannot spill fails with DuckDB's "Out of Memory Error".
+   */
+  private limits(): Record<string, string> {
+    if (this.memoryLimit === null) return {}
+    return { memory_limit: this.memoryLimit, ...(this.path === ':memory:' ? {} : { temp_directory: `${this.path}.tmp` }) }
   }
 
   /** Runs one read on a short-lived connection of its own. */

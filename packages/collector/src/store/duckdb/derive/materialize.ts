@@ -1,13 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { MAX_PATH_DEPTH } from '../../../core/paths.js'
-import type { RefreshResult } from '../../derivation.js'
+import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
+import { LINKS_UPDATE_SQL, personLastSql, refreshTouched } from './incremental.js'
+import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 
 /**
  * Version of the derived tables' definition: a store whose tables were derived by another version
  * is rebuilt from the log when it opens. Bump it whenever the derivation or these tables change.
  */
-export const DERIVED_VERSION = 3
+export const DERIVED_VERSION = 5
 
 
 /**
@@ -16,9 +17,16 @@ export const DERIVED_VERSION = 3
  *
  * - `tw_state`: the highest events rowid already derived (`mark`) and the definition version.
  *   The events table is append-only, so its rowids only grow: rows above the mark are new.
- * - `tw_persons`: a number per (site, person) — integer keys make the report joins cheap.
+ * - `tw_persons`: a number per (site, person) — integer keys make the report joins cheap — and
+ *   `solo`: all of its events are anonymous events of the browser its key names (so a first
+ *   signup of that browser renames the person instead of merging histories, see incremental.ts),
+ *   and its last session (`last_sid`, its last event's `last_t`, `last_id`, `last_seq`, and its `ckey_end`):
+ *   what the next refresh continues from; NULL when the person has no events (any more).
  * - `tw_sessions`: one row per session (SPEC §4) with its first-event attributes, the per-session
- *   figures the overview needs, its goal keys (event types and `custom:name`) and first pages.
+ *   figures the overview needs, its goal keys (event types and `custom:name`, sorted) and first
+ *   pages, and what a later event needs to continue it: its last event (`last_id`, `last_seq`,
+ *   `end_t`) and `ckey_end`, the campaign key a later campaign pageview of its segment is compared with.
+ * - `tw_links`: each browser's earliest identify/signup (SPEC §4's link), with its t and id.
  * - `tw_pe`: every non-bot event with its person, session and position in the person's events.
  * - `tw_orders`: each order once, at its earliest purchase event (SPEC §5).
  */
@@ -26,14 +34,17 @@ export const DERIVED_DDL = [
   `CREATE SEQUENCE IF NOT EXISTS tw_pno_seq`,
   `CREATE SEQUENCE IF NOT EXISTS tw_sid_seq`,
   `CREATE TABLE IF NOT EXISTS tw_state (mark BIGINT NOT NULL, version INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS tw_persons (site VARCHAR NOT NULL, person VARCHAR NOT NULL, pno BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS tw_persons (site VARCHAR NOT NULL, person VARCHAR NOT NULL, pno BIGINT NOT NULL, solo BOOLEAN NOT NULL,
+     last_sid BIGINT, last_t BIGINT, last_id VARCHAR, last_seq BIGINT, ckey_end VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS tw_links (site VARCHAR NOT NULL, anonymous_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, t BIGINT NOT NULL, id VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS tw_sessions (
      site VARCHAR NOT NULL, sid BIGINT NOT NULL, pno BIGINT NOT NULL, first_id VARCHAR NOT NULL,
      start_t BIGINT NOT NULL, end_t BIGINT NOT NULL, pageviews BIGINT NOT NULL, exit_page VARCHAR,
      channel VARCHAR NOT NULL, source VARCHAR NOT NULL, medium VARCHAR NOT NULL, campaign VARCHAR NOT NULL,
      referrer_domain VARCHAR, entry_page VARCHAR NOT NULL, device VARCHAR NOT NULL, browser VARCHAR, os VARCHAR, country VARCHAR,
      others BIGINT NOT NULL, last_pv BIGINT, first_cart BIGINT, first_checkout BIGINT, last_purchase BIGINT,
-     tail DOUBLE NOT NULL, goals VARCHAR[] NOT NULL, pages VARCHAR[] NOT NULL)`,
+     tail DOUBLE NOT NULL, goals VARCHAR[] NOT NULL, pages VARCHAR[] NOT NULL,
+     last_id VARCHAR NOT NULL, last_seq BIGINT NOT NULL, ckey_end VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS tw_pe (
      site VARCHAR NOT NULL, pno BIGINT NOT NULL, sid BIGINT NOT NULL, seq BIGINT NOT NULL,
      id VARCHAR NOT NULL, type VARCHAR NOT NULL, name VARCHAR, t BIGINT NOT NULL, path VARCHAR NOT NULL,
@@ -44,85 +55,16 @@ export const DERIVED_DDL = [
      revenue DOUBLE, sid BIGINT NOT NULL, pno BIGINT NOT NULL, seq BIGINT NOT NULL)`,
 ]
 
-/** Persons touched by the events above $mark: their new persons, and the persons their browsers had. */
-const DIRTY_SQL = `
-CREATE OR REPLACE TEMP TABLE tw_dirty AS
-WITH new_ev AS (
-  SELECT site, anonymous_id, user_id FROM events WHERE rowid > $mark AND NOT is_bot
-),
-d_anon AS (SELECT DISTINCT site, anonymous_id FROM new_ev),
-d_links AS (
-  SELECT e.site, e.anonymous_id, arg_min(e.user_id, (e.t, e.id)) AS linked_user
-  FROM events e
-  WHERE e.type IN ('identify', 'signup') AND e.user_id IS NOT NULL AND NOT e.is_bot
-    AND EXISTS (SELECT 1 FROM d_anon d WHERE d.site = e.site AND d.anonymous_id = e.anonymous_id)
-  GROUP BY e.site, e.anonymous_id
-)
-SELECT site, user_id AS person FROM new_ev WHERE user_id IS NOT NULL
-UNION
-SELECT a.site, coalesce(l.linked_user, a.anonymous_id) FROM d_anon a LEFT JOIN d_links l USING (site, anonymous_id)
-UNION
-SELECT p.site, p.person FROM tw_pe e JOIN tw_persons p ON p.site = e.site AND p.pno = e.pno
-WHERE EXISTS (SELECT 1 FROM d_anon d WHERE d.site = e.site AND d.anonymous_id = e.anonymous_id)`
 
 const derivedEvents = (scope: 'all' | 'dirty') => `
 CREATE OR REPLACE TEMP TABLE tw_dpe AS
 WITH ${derivationCte(scope)}
 SELECT site, person, session_no, person_seq AS seq, starts, id, type, name, t, path, order_id, revenue, engaged_ms,
   referral_code, score, experiment, variant, anonymous_id, user_id, referrer_domain, url_ref, device, browser, os, country,
-  utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid
+  utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid, ckey, cpv
 FROM pe`
 
-const NEW_PERSONS_SQL = `
-INSERT INTO tw_persons
-SELECT site, person, nextval('tw_pno_seq') FROM (SELECT DISTINCT site, person FROM tw_dpe) d
-WHERE NOT EXISTS (SELECT 1 FROM tw_persons p WHERE p.site = d.site AND p.person = d.person)`
-
-/** The derived sessions, numbered, with the per-session figures of the overview. */
-const DERIVED_SESSIONS_SQL = `
-CREATE OR REPLACE TEMP TABLE tw_dses AS
-WITH agg AS (
-  SELECT site, person, session_no, max(t) AS end_t,
-    count(*) FILTER (WHERE type = 'pageview') AS pageviews,
-    arg_max(path, (t, id)) FILTER (WHERE type = 'pageview') AS exit_page,
-    count(*) FILTER (WHERE type NOT IN ('pageview', 'engagement')) AS others,
-    max(seq) FILTER (WHERE type = 'pageview') AS last_pv,
-    min(seq) FILTER (WHERE type = 'cart_add') AS first_cart,
-    min(seq) FILTER (WHERE type = 'checkout') AS first_checkout,
-    max(seq) FILTER (WHERE type = 'purchase') AS last_purchase,
-    list(DISTINCT CASE WHEN type = 'custom' THEN 'custom:' || name ELSE type END)
-      FILTER (WHERE type <> 'custom' OR name IS NOT NULL) AS goals,
-    list(path ORDER BY seq) FILTER (WHERE type = 'pageview') AS pages
-  FROM tw_dpe GROUP BY site, person, session_no
-),
-tails AS (
-  SELECT e.site, e.person, e.session_no, sum(e.engaged_ms) AS tail
-  FROM tw_dpe e JOIN agg a USING (site, person, session_no)
-  WHERE e.type = 'engagement' AND e.seq > a.last_pv
-  GROUP BY e.site, e.person, e.session_no
-)
-SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, p.pno, f.id AS first_id, f.t AS start_t, agg.end_t,
-  agg.pageviews, agg.exit_page,
-  tw_channel(f.utm_source, f.utm_medium, f.utm_campaign, f.utm_term, f.utm_content, f.utm_id, f.gclid, f.fbclid, f.msclkid,
-    f.referrer_domain, f.url_ref) AS channel,
-  coalesce(f.utm_source, f.referrer_domain, '(direct)') AS source,
-  coalesce(f.utm_medium, CASE WHEN f.referrer_domain IS NULL THEN '(none)' WHEN tw_search(f.referrer_domain) THEN 'organic' ELSE 'referral' END) AS medium,
-  coalesce(f.utm_campaign, '(none)') AS campaign,
-  f.referrer_domain, f.path AS entry_page, f.device, f.browser, f.os, f.country,
-  agg.others, agg.last_pv, agg.first_cart, agg.first_checkout, agg.last_purchase, coalesce(tails.tail, 0) AS tail,
-  coalesce(agg.goals, []) AS goals, coalesce(agg.pages[1:${MAX_PATH_DEPTH}], []) AS pages
-FROM tw_dpe f
-JOIN agg USING (site, person, session_no)
-LEFT JOIN tails USING (site, person, session_no)
-JOIN tw_persons p ON p.site = f.site AND p.person = f.person
-WHERE f.starts = 1`
-
-const INSERT_SESSIONS_SQL = `
-INSERT INTO tw_sessions
-SELECT site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, channel, source, medium, campaign,
-  referrer_domain, entry_page, device, browser, os, country, others, last_pv, first_cart, first_checkout,
-  last_purchase, tail, goals, pages
-FROM tw_dses ORDER BY site, start_t`
+const INSERT_SESSIONS_SQL = `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`
 
 const INSERT_EVENTS_SQL = `
 INSERT INTO tw_pe
@@ -145,63 +87,121 @@ const ORDERS_SQL = [
    GROUP BY e.site, e.order_id`,
 ]
 
-const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+/** Every browser's link, from the whole log (a rebuild). */
+const ALL_LINKS_SQL = `
+INSERT INTO tw_links
+SELECT site, anonymous_id, arg_min(user_id, (t, id)), min(t), arg_min(id, (t, id))
+FROM events WHERE type IN ('identify', 'signup') AND user_id IS NOT NULL AND NOT is_bot
+GROUP BY site, anonymous_id`
 
+/** `solo` of the re-derived persons (none left: true). */
+const SLOW_SOLO_SQL = `
+UPDATE tw_persons SET solo = s.solo
+FROM (
+  SELECT x.site, x.person, coalesce(d.solo, true) AS solo FROM tw_dirty x
+  LEFT JOIN (SELECT site, person, bool_and(user_id IS NULL AND anonymous_id = person) AS solo FROM tw_dpe GROUP BY site, person) d USING (site, person)
+) s
+WHERE tw_persons.site = s.site AND tw_persons.person = s.person`
+
+const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_ne', 'tw_nl', 'tw_ch', 'tw_np', 'tw_fs', 'tw_pk', 'tw_fpe', 'tw_cont', 'tw_ford'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+
+
+/** Sessions, events and orders of the persons derived into tw_dpe. */
+async function writeDerived(conn: DuckDBConnection): Promise<void> {
+  await conn.run(derivedSessionsSql('tw_dpe'))
+  await conn.run(INSERT_SESSIONS_SQL)
+  await conn.run(INSERT_EVENTS_SQL)
+  for (const sql of ORDERS_SQL) await conn.run(sql)
+}
 
 const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
   Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)
 
 /**
  * Brings the derived tables up to date with the event log, in one transaction (a crash leaves the
- * previous consistent state and mark). Re-derives only the persons new events touch, unless the
- * tables are new (no state), of another version, or `full` is asked for: then everything.
- * The tables must exist (DERIVED_DDL, run by the store's init).
+ * previous consistent state and mark). Derives the events above the mark from the persons' state in
+ * the derived tables (incremental.ts: O(new events)), and only persons with late events or moved
+ * links again from the log; everything when the tables are new (no state), of another version, or
+ * `full` is asked for. The tables must exist (DERIVED_DDL, run by the store's init).
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
-export async function refreshDerived(conn: DuckDBConnection, full = false, onRebuild?: (events: number) => void): Promise<RefreshResult> {
+export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void): Promise<RefreshResult> {
   const t0 = performance.now()
+  let big = true
+  let restoreLimit: string | null = null
   await conn.run('BEGIN TRANSACTION')
   try {
-    const state = (await conn.runAndReadAll('SELECT mark, version FROM tw_state')).getRowObjectsJS()[0]
-    const top = await count(conn, 'SELECT coalesce(max(rowid), -1) FROM events')
-    const rebuild = full || state === undefined || Number(state.version) !== DERIVED_VERSION
+    const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
+    const top = Number(topRow)
+    const rebuild = full || state === null || state.mark === null || Number(state.version) !== DERIVED_VERSION
     const mark = rebuild ? -1 : Number(state!.mark)
     if (!rebuild && top <= mark) {
+      big = false
       await conn.run('COMMIT')
       return { kind: 'none', events: 0, persons: 0, ms: performance.now() - t0 }
     }
+    let events: number
+    let persons: number
     if (rebuild) {
-      onRebuild?.(top + 1)
+      // Deriving everything sorts and windows the whole log: under a --memory-limit sized for
+      // serving, a first start after an upgrade could not complete it. It runs uncapped (DuckDB's
+      // default); the cap comes back when it is done.
+      const [[limit]] = (await conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRowsJS() as [[string]]
+      await conn.run('RESET GLOBAL memory_limit')
+      restoreLimit = limit
+      progress?.({ phase: 'rebuilding', events: top + 1 })
+      const steps: [string, string][] = [
+        ['persons and sessions of every event', derivedEvents('all')],
+        ['numbering persons', newPersonsSql('tw_dpe')],
+        ['browser links', ALL_LINKS_SQL],
+        ['per-session figures', derivedSessionsSql('tw_dpe')],
+        ['writing sessions', INSERT_SESSIONS_SQL],
+        ['writing events', INSERT_EVENTS_SQL],
+        ['orders', ORDERS_SQL.join(';\n')],
+        ['persons\' last sessions', personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses')],
+      ]
       // tables of another version may have other columns: created again
-      for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
+      for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
       for (const sql of DERIVED_DDL) await conn.run(sql)
-      await conn.run(derivedEvents('all'))
-      await conn.run(NEW_PERSONS_SQL)
+      for (const [i, [name, sql]] of steps.entries()) {
+        progress?.({ phase: 'step', step: i + 1, steps: steps.length, name, ms: Math.round(performance.now() - t0) })
+        await conn.run(sql)
+      }
+      events = await count(conn, 'SELECT count(*) FROM tw_dpe')
+      persons = await count(conn, 'SELECT count(DISTINCT (site, person)) FROM tw_dpe')
     } else {
-      await conn.run(DIRTY_SQL, { mark: BigInt(mark) })
-      for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
-      await conn.run(derivedEvents('dirty'))
-      await conn.run(NEW_PERSONS_SQL)
-      await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS
-        SELECT p.site, p.pno FROM tw_dirty d JOIN tw_persons p USING (site, person)`)
-      for (const t of ['tw_pe', 'tw_sessions']) {
-        await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM tw_dpno d WHERE d.site = x.site AND d.pno = x.pno)`)
+      const touched = await refreshTouched(conn, mark)
+      events = touched.events
+      persons = touched.persons
+      if (touched.slow > 0) {
+        // late events and moved links: those persons are derived again from the log
+        for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
+        await conn.run(derivedEvents('dirty'))
+        await conn.run(newPersonsSql('tw_dpe'))
+        await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS
+          SELECT p.site, p.pno FROM tw_dirty d JOIN tw_persons p USING (site, person)`)
+        for (const t of ['tw_pe', 'tw_sessions']) {
+          await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM tw_dpno d WHERE d.site = x.site AND d.pno = x.pno)`)
+        }
+        await writeDerived(conn)
+        await conn.run(SLOW_SOLO_SQL)
+        await conn.run(`UPDATE tw_persons SET last_sid = NULL, last_t = NULL, last_id = NULL, last_seq = NULL, ckey_end = NULL
+          FROM tw_dpno d WHERE tw_persons.pno = d.pno`)
+        await conn.run(personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses'))
+        events += await count(conn, 'SELECT count(*) FROM tw_dpe')
+        persons += touched.slow
+        for (const sql of LINKS_UPDATE_SQL) await conn.run(sql)
       }
     }
-    await conn.run(DERIVED_SESSIONS_SQL)
-    await conn.run(INSERT_SESSIONS_SQL)
-    await conn.run(INSERT_EVENTS_SQL)
-    for (const sql of ORDERS_SQL) await conn.run(sql)
-    const events = await count(conn, 'SELECT count(*) FROM tw_dpe')
-    const persons = await count(conn, rebuild ? 'SELECT count(DISTINCT (site, person)) FROM tw_dpe' : 'SELECT count(*) FROM tw_dirty')
-    await conn.run('DELETE FROM tw_state')
-    await conn.run('INSERT INTO tw_state VALUES ($mark, $version)', { mark: BigInt(top), version: DERIVED_VERSION })
-    await conn.run('COMMIT')
+    await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION}); COMMIT`)
+    // small temporary tables are replaced by the next refresh; large ones go now
+    big = rebuild || events > 50_000 || persons > 5_000
     return { kind: rebuild ? 'rebuild' : 'refresh', events, persons, ms: performance.now() - t0 }
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined)
     throw err
   } finally {
-    for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
+    if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
+    if (restoreLimit !== null) await conn.run(`SET GLOBAL memory_limit = '${restoreLimit.replace(/'/g, '')}'`).catch(() => undefined)
   }
 }

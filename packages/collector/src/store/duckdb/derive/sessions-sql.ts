@@ -18,7 +18,7 @@ Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
  * reference; the store contract suite (test/contract) requires both to agree.
  */
 /** The event columns the derivation reads (the wide url/props/items strings stay in the log). */
-const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',
+export const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',
   'user_id', 'referrer_domain', 'url_ref', 'device', 'browser', 'os', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
   'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
 const cols = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ')
@@ -42,6 +42,11 @@ export const DIRTY_CANDIDATES_SQL = [
    SELECT e.rowid FROM events e SEMI JOIN tw_cand_anon c ON c.site = e.site AND c.anonymous_id = e.anonymous_id
    WHERE NOT e.is_bot AND e.user_id IS NULL`,
 ]
+
+/** A event's campaign parameters as one comparable key, and whether it is a pageview carrying any. */
+export const CKEY_SQL = `concat_ws(chr(1), coalesce(utm_source, ''), coalesce(utm_medium, ''), coalesce(utm_campaign, ''), coalesce(utm_term, ''),
+      coalesce(utm_content, ''), coalesce(utm_id, ''), coalesce(gclid, ''), coalesce(fbclid, ''), coalesce(msclkid, ''))`
+export const CPV_SQL = `type = 'pageview' AND coalesce(utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid) IS NOT NULL`
 
 export function derivationCte(scope: 'all' | 'dirty'): string {
   const source =
@@ -73,10 +78,7 @@ p00 AS (
   FROM ev LEFT JOIN links USING (site, anonymous_id)
 ),
 p0 AS (
-  SELECT *,
-    concat_ws(chr(1), coalesce(utm_source, ''), coalesce(utm_medium, ''), coalesce(utm_campaign, ''), coalesce(utm_term, ''),
-      coalesce(utm_content, ''), coalesce(utm_id, ''), coalesce(gclid, ''), coalesce(fbclid, ''), coalesce(msclkid, '')) AS ckey,
-    type = 'pageview' AND coalesce(utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid) IS NOT NULL AS cpv
+  SELECT *, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv
   FROM p00${scope === 'dirty' ? `
   WHERE EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = p00.site AND d.person = p00.person)` : ''}
 ),

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
+import type { DuckDBHandle } from '../src/store/duckdb/handle.js'
+import type { EventRow } from '../src/store/event-log.js'
+import { tempDir } from './fixtures/helpers.js'
+import { row } from './fixtures/rows.js'
+
+const MIN = 60_000
+const T0 = Date.UTC(2026, 4, 1)
+
+/** A small deterministic PRNG (mulberry32): the same data every run. */
+function rng(seed: number): () => number {
+  let a = seed
+  return () => {
+    a |= 0
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const SITES = ['a', 'b']
+const CAMPAIGNS = [
+  { utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'spring' },
+  { utmSource: 'news', utmMedium: 'email', utmCampaign: 'may' },
+  { utmSource: 'facebook', utmMedium: 'paid_social', utmCampaign: 'spring' },
+]
+
+/**
+ * Visitors on two sites: browsers with visits (pageviews, engagement, carts, purchases with order
+ * ids reported twice now and then, custom events, campaign landings inside a visit), crawler
+ * events, signups and identifies linking browsers to users (some to users of other browsers).
+ */
+class Traffic {
+  readonly browsers: { site: string; anon: string; user: string | null; t: number }[] = []
+  private readonly r = rng(7)
+  private orders = 0
+  private users = 0
+  private readonly pick = <T>(xs: readonly T[]) => xs[Math.floor(this.r() * xs.length)]!
+
+  browser(t: number) {
+    const b = { site: this.pick(SITES), anon: `anon-${this.browsers.length}`, user: null as string | null, t }
+    this.browsers.push(b)
+    return b
+  }
+
+  /** A visit of `b` starting at `t` (or just after its last event). */
+  visit(b: (typeof this.browsers)[number], t = b.t + (this.r() < 0.5 ? 5 * MIN : 3 * 60 * MIN)): EventRow[] {
+    const rows: EventRow[] = []
+    const base = { site: b.site, anonymousId: b.anon }
+    const campaign = this.r() < 0.4 ? this.pick(CAMPAIGNS) : {}
+    rows.push(row({ ...base, t, path: '/', referrerDomain: this.r() < 0.3 ? 'www.google.com' : null, ...campaign }))
+    for (let i = 1, n = 1 + Math.floor(this.r() * 6); i <= n; i++) {
+      const at = t + i * 2 * MIN
+      const x = this.r()
+      if (x < 0.1) rows.push(row({ ...base, t: at, path: `/p/${i}`, ...this.pick(CAMPAIGNS) }))
+      else if (x < 0.35) rows.push(row({ ...base, t: at, type: 'engagement', path: `/p/${i - 1}`, engagedMs: Math.floor(this.r() * 30_000) }))
+      else if (x < 0.45) rows.push(row({ ...base, t: at, type: 'cart_add', path: '/cart' }))
+      else if (x < 0.5) rows.push(row({ ...base, t: at, type: 'checkout', path: '/checkout' }))
+      else if (x < 0.58) {
+        const orderId = this.r() < 0.15 && this.orders > 0 ? `o-${Math.floor(this.r() * this.orders)}` : `o-${this.orders++}`
+        rows.push(row({ ...base, t: at, type: 'purchase', path: '/thanks', orderId, revenue: 10 + Math.floor(this.r() * 90) }))
+      } else if (x < 0.62) rows.push(row({ ...base, t: at, type: 'custom', name: this.pick(['video', 'share']), path: '/' }))
+      else if (x < 0.66) {
+        // a signup with a new account, or (a second device) an identify as another browser's user
+        const other = this.browsers.find((o) => o.site === b.site && o.user !== null && o !== b && this.r() < 0.05)
+        const userId = other?.user ?? `u-${this.users++}`
+        rows.push(row({ ...base, t: at, type: other ? 'identify' : 'signup', userId, path: '/account' }))
+        b.user ??= userId
+      } else rows.push(row({ ...base, t: at, path: `/p/${i}`, userId: b.user !== null && this.r() < 0.5 ? b.user : null }))
+    }
+    if (this.r() < 0.05) rows.push(row({ ...base, t: t + MIN, isBot: true, browser: 'Googlebot', path: '/robots' }))
+    b.t = Math.max(b.t, rows.at(-1)!.t)
+    return rows
+  }
+}
+
+type Db = { db: DuckDBHandle }
+
+/** The derived tables with their numbers (pno, sid) replaced by what they stand for: the same rows after any refresh order. */
+async function tables(store: DuckDBStore) {
+  const db = (store as unknown as Db).db
+  const q = (sql: string) => db.query(sql).then((rows) => JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+  return {
+    persons: await q(`SELECT p.site, p.person, p.solo FROM tw_persons p WHERE EXISTS (SELECT 1 FROM tw_pe e WHERE e.pno = p.pno) ORDER BY ALL`),
+    sessions: await q(`SELECT p.person, s.* EXCLUDE (sid, pno) FROM tw_sessions s JOIN tw_persons p USING (site, pno) ORDER BY s.site, s.first_id`),
+    events: await q(`SELECT p.person, s.first_id AS session, e.* EXCLUDE (pno, sid) FROM tw_pe e JOIN tw_persons p USING (site, pno)
+      JOIN tw_sessions s ON s.sid = e.sid ORDER BY e.site, e.id`),
+    orders: await q(`SELECT p.person, s.first_id AS session, o.* EXCLUDE (pno, sid) FROM tw_orders o JOIN tw_persons p USING (site, pno)
+      JOIN tw_sessions s ON s.sid = o.sid ORDER BY o.site, o.order_id`),
+    links: await q(`SELECT * FROM tw_links ORDER BY ALL`),
+  }
+}
+
+describe('incremental refresh of the DuckDB derived tables', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  beforeEach(async () => ({ dir, cleanup } = await tempDir()))
+  afterEach(async () => cleanup())
+
+  it('re-derives only the new events of returning visitors, and keeps the same tables as a rebuild', async () => {
+    const store = new DuckDBStore(join(dir, 'live.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const traffic = new Traffic()
+      // history: 1,500 browsers over two days, in visits
+      const history: EventRow[] = []
+      for (let i = 0; i < 1500; i++) {
+        const b = traffic.browser(T0 + Math.floor((i / 1500) * 2 * 24 * 60) * MIN)
+        for (let v = 0, n = 1 + (i % 4); v < n; v++) history.push(...traffic.visit(b))
+      }
+      history.sort((x, y) => x.receivedAt - y.receivedAt)
+      await store.log.append(history)
+      await store.derivation.refresh()
+      expect(history.length).toBeGreaterThan(15_000)
+
+      // Returning visitors only, after their last event: each refresh derives the new events, not the persons' history.
+      const now = T0 + 4 * 24 * 60 * MIN
+      const returning = traffic.browsers.filter((b, i) => i % 7 === 3 && b.user === null).slice(0, 40)
+      const batch = returning.flatMap((b) =>
+        [0, 1, 2].map((k) => row({ site: b.site, anonymousId: b.anon, t: now + k * MIN, path: `/again/${k}` })),
+      )
+      await store.log.append(batch)
+      const fast = await store.derivation.refresh()
+      expect(fast).toMatchObject({ kind: 'refresh', events: batch.length, persons: returning.length })
+      for (const b of returning) b.t = now + 2 * MIN
+
+      // Live traffic: returning and new visitors in batches, with late events, signups and identifies.
+      let clock = now + 10 * MIN
+      let next: EventRow[] = []
+      for (let round = 0; round < 12; round++) {
+        const rows: EventRow[] = next
+        next = []
+        for (let i = 0; i < 25; i++) {
+          const b = i % 5 === 0 ? traffic.browser(clock) : traffic.browsers[Math.floor(((round * 25 + i) * 7919) % traffic.browsers.length)]!
+          // every 8th visit comes late: before events of its browser derived already
+          const late = i % 8 === 7
+          rows.push(...traffic.visit(b, late ? b.t - 90 * MIN : Math.max(clock, b.t + MIN)))
+          // and some visits go on in the next batch without a pageview: engagement, a cart, a purchase
+          if (i % 6 === 1) {
+            const type = (['engagement', 'cart_add', 'purchase'] as const)[round % 3]!
+            b.t += MIN
+            next.push(row({ site: b.site, anonymousId: b.anon, t: b.t, type, path: '/p/1', engagedMs: type === 'engagement' ? 1234 : null, orderId: type === 'purchase' ? `late-${round}-${i}` : null, revenue: type === 'purchase' ? 5 : null }))
+          }
+        }
+        clock += 20 * MIN
+        await store.log.append(rows)
+        await store.derivation.refresh()
+      }
+      const incremental = await tables(store)
+      await store.derivation.rebuild()
+      const whole = await tables(store)
+      expect(JSON.parse(incremental.sessions).length).toBeGreaterThan(4000)
+      for (const k of Object.keys(whole) as (keyof typeof whole)[]) expect(incremental[k], k).toBe(whole[k])
+    } finally {
+      await store.close()
+    }
+  }, 120_000)
+})
