@@ -55,7 +55,7 @@ export interface Config {
   /** Overload bound on ingest: events in requests not yet answered (parsed, waiting or committing) before 503 (`--max-inflight-events`; default 20 000: half a second of work at 40k events/s). */
   maxInflightEvents: number
   /**
-   * DuckDB's memory limit (`--duckdb-memory-limit`, `TRACKWAY_DUCKDB_MEMORY_LIMIT`; default `384MB`):
+   * DuckDB's memory limit (`--duckdb-memory-limit`, `TRACKWAY_DUCKDB_MEMORY_LIMIT`; default `512MB`):
    * its cache otherwise grows toward 80 % of RAM with the data (2.7 GB RSS after 60 s of overload,
    * issue 13); past the limit DuckDB spills to disk. The collector's own heap comes on top (~300 MB).
    */
@@ -93,7 +93,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   siteEventsPerSecond: 0,
   retentionDays: null,
   backupDir: null,
-  duckdbMemoryLimit: '384MB',
+  duckdbMemoryLimit: '512MB',
 })
 
 /** Parses `id:origin[,origin]`. */
