@@ -12,7 +12,8 @@
 //
 // Everything runs on 127.0.0.1 against the built CLI on a fresh DuckDB file, removed at the end.
 // Options: --seconds N --factor F --batch N --capacity-seconds N --drain-seconds N --max-outstanding N
-// --inflight N (the collector's --max-inflight-events) --site-rate N (its --site-rate-limit) --out FILE
+// --inflight N (the collector's --max-inflight-events) --site-rate N (its --site-rate-limit)
+// --memory-limit SIZE --out FILE
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { randomBytes } from 'node:crypto'
@@ -39,6 +40,7 @@ const { values: opt } = parseArgs({
     'max-outstanding': { type: 'string', default: '2000' },
     inflight: { type: 'string' },
     'site-rate': { type: 'string' },
+    'memory-limit': { type: 'string' },
     out: { type: 'string' },
   },
 })
@@ -57,6 +59,7 @@ const port = await freePort()
 const args = [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--store', `duckdb:${file}`, '--admin-token', 'bench-admin-token', '--site', `${SITE}:${ORIGIN}`, '--log-level', 'warn']
 if (opt.inflight) args.push('--max-inflight-events', opt.inflight)
 if (opt['site-rate']) args.push('--site-rate-limit', opt['site-rate'])
+if (opt['memory-limit']) args.push('--memory-limit', opt['memory-limit'])
 const child = spawnNode(args)
 const cleanup = () => rmSync(dir, { recursive: true, force: true })
 process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'))
