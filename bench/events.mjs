@@ -14,7 +14,7 @@ export const EVENTS_PER_BATCH = 50
 const ANON_POOL = 5000
 
 /** mulberry32: a small seeded PRNG. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { prng } from './events.mjs'
 import { freePort, sampleRss, sleep, spawnNode, stop, waitReady } from './lib.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -47,17 +48,6 @@ const pct = (xs, p) => {
   return s.length === 0 ? null : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
 }
 
-/** mulberry32 */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const rand = prng(12)
 let idn = 0
 const newId = (p) => `${p}${(idn++).toString(36).padStart(10, '0')}`

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib'
 import { DESKTOP_UA, ORIGIN, TOKEN, event, makeApp, tempDir } from './fixtures/helpers.js'
 import { HOSTILE_STRINGS } from './fixtures/hostile.js'
 import { DOCUMENTED_CODES } from './fixtures/raw-http.js'
+import { prng } from './fixtures/rows.js'
 
 /*
  * Generated hostile requests against every route (a seeded PRNG: the same run every time): odd
@@ -24,16 +25,6 @@ afterAll(async () => {
   await dir.cleanup()
 })
 
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const r = prng(13)
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!
 
