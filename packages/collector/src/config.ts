@@ -244,6 +244,11 @@ export function storeUrlOf(flag: string | undefined, env: Record<string, string 
   return flag ?? env.TRACKWAY_STORE ?? defaultConfig.store
 }
 
+/** The admin token a command was given (`--admin-token`, else TRACKWAY_ADMIN_TOKEN), or undefined. */
+export function adminTokenOf(flag: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
+  return flag ?? env.TRACKWAY_ADMIN_TOKEN
+}
+
 /** Checks a store URL as far as it can be without opening it (scheme, path, a ClickHouse URL's parts); `flag` names it in errors. */
 export function checkStoreUrl(url: string, flag: string): void {
   if (url.startsWith('duckdb:')) {

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors.js'
-import { storeUrlOf } from '../config.js'
+import { adminTokenOf, storeUrlOf } from '../config.js'
 import { openStopped } from './stopped-store.js'
 
 export const BACKUP_USAGE = `backup options (DuckDB; restore: stop the collector, put the file in place of the store, start it):
   --url URL --admin-token T   a running collector writes a consistent snapshot into its --backup-dir
   --store URL --out FILE      a stopped collector's store (TRACKWAY_STORE) copied to FILE`
 
-/** `trackway backup`: through a running collector (POST /v1/backups), or of a stopped store. */
-export async function runBackup(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+/** `trackway backup`: through a running collector (POST /v1/backups), or of a stopped store; `env` defaults to the process's (read in config.ts). */
+export async function runBackup(argv: string[], env?: Record<string, string | undefined>): Promise<number> {
   let values
   try {
     ;({ values } = parseArgs({
@@ -21,7 +21,7 @@ export async function runBackup(argv: string[], env: Record<string, string | und
     throw new ConfigError(`backup: ${(err as Error).message}`)
   }
   if (values.url) {
-    const token = values['admin-token'] ?? env.TRACKWAY_ADMIN_TOKEN
+    const token = adminTokenOf(values['admin-token'], env)
     if (!token) throw new ConfigError('backup --url needs --admin-token (or TRACKWAY_ADMIN_TOKEN)')
     const res = await fetch(new URL('/v1/backups', values.url), { method: 'POST', headers: { authorization: `Bearer ${token}` } })
     const body = (await res.json()) as { path?: string; events?: number; bytes?: number; ms?: number; error?: { message: string } }
