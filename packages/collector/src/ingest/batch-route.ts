@@ -5,6 +5,7 @@ import { OriginNotAllowed, UnknownSite } from '../errors.js'
 import { checkEnvelope } from './validate.js'
 import { acceptEvents } from './accept.js'
 import { isSegmentBatch, segmentBatch } from './compat/segment-route.js'
+import { shedWhenFull } from './load-shedding.js'
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
@@ -16,8 +17,7 @@ export const batchRoute = fp(
       {
         schema: { body: batchEnvelopeSchema, response: { 200: batchResponseSchema, ...errors } },
         config: { bodyErrorCode: 'invalid_batch' },
-        // full: shed before the body is even read (parsing 500 events costs more than answering)
-        onRequest: async () => app.trackway.shedder.checkOpen(),
+        onRequest: shedWhenFull(app),
         // Segment's Node library resolves its default path "/v1/batch" against the origin of its
         // `host` (new URL semantics drop the host's own path), so with only `host` changed its
         // batches arrive here: a Segment-shaped body is answered as /v1/segment/batch would.

@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyInstance } from 'fastify'
 import { Overloaded, RateLimited } from '../errors.js'
 import type { Metrics } from '../metrics.js'
 
@@ -92,3 +92,9 @@ export class LoadShedder {
     b.tokens -= events
   }
 }
+
+/**
+ * The onRequest hook of every ingest route: when full, shed before the body is even read
+ * (parsing 500 events costs more than answering).
+ */
+export const shedWhenFull = (app: FastifyInstance) => async (): Promise<void> => app.trackway.shedder.checkOpen()

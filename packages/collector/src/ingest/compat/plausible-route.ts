@@ -5,6 +5,7 @@ import { batchResponseSchema, errorResponseSchema, type BatchResponse, type Prop
 import { InvalidEvent, OriginNotAllowed, UnknownSite } from '../../errors.js'
 import type { SiteEntry, SiteRegistry } from '../../sites/registry.js'
 import { acceptEvents } from '../accept.js'
+import { shedWhenFull } from '../load-shedding.js'
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -73,8 +74,7 @@ export const plausibleRoute = fp(
   async (app: FastifyInstance) => {
     app.post(
       '/api/event',
-      // full: shed before the body is read, as /v1/batch does
-      { schema: { response: { 202: batchResponseSchema, ...errors } }, onRequest: async () => app.trackway.shedder.checkOpen() },
+      { schema: { response: { 202: batchResponseSchema, ...errors } }, onRequest: shedWhenFull(app) },
       async (request: FastifyRequest, reply): Promise<BatchResponse> => {
         const receivedAt = Date.now()
         const body = request.body

@@ -6,6 +6,7 @@ import type { SiteEntry } from '../../sites/registry.js'
 import { acceptEvents, type Candidate } from '../accept.js'
 import type { Agent } from '../user-agent.js'
 import { convertSegmentMessage, SEGMENT_BATCH_MAX_BYTES, SEGMENT_MESSAGE_MAX_BYTES } from './segment-message.js'
+import { shedWhenFull } from '../load-shedding.js'
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 429: errorResponseSchema, 503: errorResponseSchema }
 
@@ -116,8 +117,7 @@ export async function segmentBatch(app: FastifyInstance, request: FastifyRequest
 export const segmentRoutes = fp(
   async (app: FastifyInstance) => {
     const options = { bodyLimit: SEGMENT_BATCH_MAX_BYTES, schema: { response: { 200: batchResponseSchema, ...errors } }, config: { bodyErrorCode: 'invalid_batch' as const },
-      // full: shed before the body is read, as /v1/batch does
-      onRequest: async () => app.trackway.shedder.checkOpen(),
+      onRequest: shedWhenFull(app),
     }
     for (const prefix of PREFIXES) {
       for (const path of BATCH_PATHS) {
