@@ -41,17 +41,20 @@ tails AS (
   GROUP BY e.site, e.person, e.session_no
 )`
 
+/** A session's channel, source, medium and campaign (SPEC §4) from its first event's columns (`f`). */
+export const sessionSourceSql = (f: string) => `tw_channel(${f}.utm_source, ${f}.utm_medium, ${f}.utm_campaign, ${f}.utm_term, ${f}.utm_content, ${f}.utm_id,
+    ${f}.gclid, ${f}.fbclid, ${f}.msclkid, ${f}.referrer_domain, ${f}.url_ref) AS channel,
+  coalesce(${f}.utm_source, ${f}.referrer_domain, '(direct)') AS source,
+  coalesce(${f}.utm_medium, CASE WHEN ${f}.referrer_domain IS NULL THEN '(none)' WHEN tw_search(${f}.referrer_domain) THEN 'organic' ELSE 'referral' END) AS medium,
+  coalesce(${f}.utm_campaign, '(none)') AS campaign`
+
 /** The sessions starting in `src` (rows with starts = 1), numbered, with the per-session figures of the overview; their person's number from tw_persons, or `src`'s own `pno` column. */
 export const derivedSessionsSql = (src: string, pno: 'join' | 'column' = 'join') => `
 CREATE OR REPLACE TEMP TABLE tw_dses AS
 WITH ${sessionAggSql(src)}
 SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, ${pno === 'join' ? 'p.pno' : 'f.pno'}, f.id AS first_id, f.t AS start_t, agg.end_t,
   agg.pageviews, agg.exit_page,
-  tw_channel(f.utm_source, f.utm_medium, f.utm_campaign, f.utm_term, f.utm_content, f.utm_id, f.gclid, f.fbclid, f.msclkid,
-    f.referrer_domain, f.url_ref) AS channel,
-  coalesce(f.utm_source, f.referrer_domain, '(direct)') AS source,
-  coalesce(f.utm_medium, CASE WHEN f.referrer_domain IS NULL THEN '(none)' WHEN tw_search(f.referrer_domain) THEN 'organic' ELSE 'referral' END) AS medium,
-  coalesce(f.utm_campaign, '(none)') AS campaign,
+  ${sessionSourceSql('f')},
   f.referrer_domain, f.path AS entry_page, f.device, f.browser, f.os, f.country,
   agg.others, agg.last_pv, agg.first_cart, agg.first_checkout, agg.last_purchase, coalesce(tails.tail, 0) AS tail,
   coalesce(agg.goals, []) AS goals, coalesce(agg.pages[1:${MAX_PATH_DEPTH}], []) AS pages,
