@@ -158,4 +158,27 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       await store.close()
     }
   }, 120_000)
+
+  it('waits, inside one report, only for the events acknowledged before it was asked', async () => {
+    const store = new DuckDBStore(join(dir, 'asof.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const visit = (anon: string, t: number) => row({ site: 'a', anonymousId: anon, t, path: '/' })
+      await store.log.append([visit('x', T0)])
+      const [first, second] = await store.derivation.asOf(async () => {
+        const before = await store.reports.sessions('a')
+        // acknowledged while the report runs: its later queries need not wait for it
+        await store.log.append([visit('y', T0 + MIN)])
+        return [before, await store.reports.sessions('a')]
+      })
+      expect(first).toHaveLength(1)
+      expect(second).toHaveLength(1)
+      // the next report was asked after it: it sees it
+      expect(await store.derivation.asOf(() => store.reports.sessions('a'))).toHaveLength(2)
+      await store.log.append([visit('z', T0 + 2 * MIN)])
+      expect(await store.reports.sessions('a')).toHaveLength(3)
+    } finally {
+      await store.close()
+    }
+  })
 })

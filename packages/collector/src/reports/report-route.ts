@@ -55,7 +55,8 @@ export function reportRoute<Q extends CommonQuery>(
         },
         reportQuery: (over = r.range) => ({ site: site.id, range: over, filters, goal: (query as { goal?: string }).goal ?? 'purchase' }),
       }
-      return answer(r)
+      // one refresh for the report's queries (those of `compare=previous` too): the events acknowledged before it was asked
+      return app.trackway.store.derivation.asOf(() => answer(r))
     },
   )
 }

@@ -17,6 +17,12 @@ export interface Derivation {
   refresh(): Promise<RefreshResult | null>
   /** Derives everything again from the whole log (`trackway rebuild`). */
   rebuild(): Promise<RefreshResult>
+  /**
+   * Runs one report (`read`: one or more queries) on tables that include every event acknowledged
+   * before this call. Its queries wait for no append acknowledged after it: a report asked while
+   * events stream in waits for at most the one refresh that covers its moment, not one per query.
+   */
+  asOf<T>(read: () => Promise<T>): Promise<T>
 }
 
 /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */

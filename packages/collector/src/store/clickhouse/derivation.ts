@@ -34,6 +34,11 @@ export class ClickHouseDerivation implements Derivation {
     private readonly imports: ImportMark = { marked: false },
   ) {}
 
+  /** Persons are derived before an append is acknowledged: every report reads current tables already. */
+  asOf<T>(read: () => Promise<T>): Promise<T> {
+    return read()
+  }
+
   async refresh(now = Date.now()): Promise<RefreshResult | null> {
     const t0 = performance.now()
     const since = now - SWEEP_WINDOW_MS

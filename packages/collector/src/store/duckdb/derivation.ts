@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
 import type { DuckDBHandle } from './handle.js'
@@ -28,6 +29,10 @@ export class DuckDBDerivation implements Derivation {
   private pendingSince = 0
   private lastRefreshMs = 0
   private closed = false
+  /** The refresh running now and the appends it covers. */
+  private running: { appends: number; done: Promise<unknown> } | null = null
+  /** Inside asOf(): the appends committed when the report was asked. */
+  private readonly asked = new AsyncLocalStorage<number>()
 
   constructor(
     private readonly db: DuckDBHandle,
@@ -42,8 +47,23 @@ export class DuckDBDerivation implements Derivation {
     return this.derive(true) as Promise<RefreshResult>
   }
 
-  /** Resolves once the derived tables include every append committed before the call. */
+  asOf<T>(read: () => Promise<T>): Promise<T> {
+    return this.asked.run(this.appends, read)
+  }
+
+  /**
+   * Resolves once the derived tables include every append committed before the call (inside
+   * asOf(): before the report was asked). Waits for the refresh running now when it covers them,
+   * else for the next one.
+   */
   async current(): Promise<void> {
+    const needed = this.asked.getStore() ?? this.appends
+    if (this.derivedAppends >= needed) return
+    const running = this.running
+    if (running !== null && running.appends >= needed) {
+      await running.done
+      if (this.derivedAppends >= needed) return
+    }
     await this.derive(false)
   }
 
@@ -69,7 +89,14 @@ export class DuckDBDerivation implements Derivation {
     const run = async () => {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
-      const result = await refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e))
+      const done = refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e))
+      this.running = { appends, done: done.catch(() => undefined) }
+      let result: RefreshResult
+      try {
+        result = await done
+      } finally {
+        this.running = null
+      }
       this.derivedAppends = appends
       this.lastRefreshMs = result.ms
       if (result.kind !== 'none' && (result.kind === 'rebuild' || result.ms > 1000)) {
