@@ -5,6 +5,7 @@ import type { DuckDBHandle } from '../src/store/duckdb/handle.js'
 import type { EventRow } from '../src/store/event-log.js'
 import { tempDir } from './fixtures/helpers.js'
 import { row } from './fixtures/rows.js'
+import { refreshDerived } from '../src/store/duckdb/derive/materialize.js'
 
 const MIN = 60_000
 const T0 = Date.UTC(2026, 4, 1)
@@ -154,6 +155,32 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       const whole = await tables(store)
       expect(JSON.parse(incremental.sessions).length).toBeGreaterThan(4000)
       for (const k of Object.keys(whole) as (keyof typeof whole)[]) expect(incremental[k], k).toBe(whole[k])
+    } finally {
+      await store.close()
+    }
+  }, 120_000)
+
+  it('derives a backlog in rowid ranges (late events and links across ranges) to the same tables as a rebuild', async () => {
+    const store = new DuckDBStore(join(dir, 'ranges.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const traffic = new Traffic()
+      const rows: EventRow[] = []
+      for (let i = 0; i < 600; i++) {
+        const b = traffic.browser(T0 + i * 7 * MIN)
+        for (let v = 0, n = 1 + (i % 3); v < n; v++) rows.push(...traffic.visit(b))
+      }
+      // returning browsers coming back early (late for their persons) and later, in the same backlog
+      for (let i = 0; i < 600; i += 3) rows.push(...traffic.visit(traffic.browsers[i]!, traffic.browsers[i]!.t - (i % 2 ? 200 : -20) * MIN))
+      await store.log.append(rows)
+      const conn = (store as unknown as Db).db.derived
+      const r = await refreshDerived(conn, false, undefined, 997)
+      expect(r).toMatchObject({ kind: 'refresh' })
+      expect(r.events).toBeGreaterThanOrEqual(rows.filter((x) => !x.isBot).length)
+      const ranged = await tables(store)
+      await store.derivation.rebuild()
+      const whole = await tables(store)
+      for (const k of Object.keys(whole) as (keyof typeof whole)[]) expect(ranged[k], k).toBe(whole[k])
     } finally {
       await store.close()
     }

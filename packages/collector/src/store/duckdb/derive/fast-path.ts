@@ -105,7 +105,8 @@ export function compareText(a: string, b: string): number {
 /** (t, id) order, as the derivation orders a person's events. */
 export const byTimeThenId = (a: { t: number; id: string }, b: { t: number; id: string }): number => a.t - b.t || compareText(a.id, b.id)
 
-const key = (site: string, name: string) => `${site}\u0000${name}`
+/** A (site, name) key of the maps here. */
+export const key = (site: string, name: string) => `${site}\u0000${name}`
 
 /**
  * Persons of the new events (SPEC §4: the user id, else the browser's link — the earliest
@@ -114,7 +115,13 @@ const key = (site: string, name: string) => `${site}\u0000${name}`
  * new event not after their last derived one. A first signup of a browser whose person is only
  * its own anonymous events, to a user without events, renames that person instead.
  */
-export function plan(events: readonly NewEvent[], links: ReadonlyMap<string, Link>, persons: ReadonlyMap<string, PersonState>): Plan {
+export function plan(
+  events: readonly NewEvent[],
+  links: ReadonlyMap<string, Link>,
+  persons: ReadonlyMap<string, PersonState>,
+  /** Persons an earlier range of the same refresh sent to the slow path: their rows are not current, they stay slow. */
+  slowAlready: ReadonlySet<string> = new Set(),
+): Plan {
   const linkOf = (site: string, anon: string) => links.get(key(site, anon))
   const personOf = (site: string, name: string) => persons.get(key(site, name))
   // the batch's earliest identify/signup per browser
@@ -151,12 +158,18 @@ export function plan(events: readonly NewEvent[], links: ReadonlyMap<string, Lin
   }
   const slow = new Map<string, { site: string; person: string }>()
   const addSlow = (site: string, person: string) => slow.set(key(site, person), { site, person })
+  const wasSlow = (site: string, person: string) => slowAlready.has(key(site, person))
   const renamedFrom = new Map<string, string>()
   const perNewUser = new Map<string, number>()
   for (const c of changed) if (c.newUser !== null) perNewUser.set(key(c.site, c.newUser), (perNewUser.get(key(c.site, c.newUser)) ?? 0) + 1)
   for (const c of changed) {
     const oldPerson = c.oldUser ?? c.anon
     const op = personOf(c.site, oldPerson)
+    if (wasSlow(c.site, oldPerson) || (c.newUser !== null && wasSlow(c.site, c.newUser))) {
+      addSlow(c.site, oldPerson)
+      if (c.newUser !== null) addSlow(c.site, c.newUser)
+      continue
+    }
     if (op === undefined) continue
     const renames =
       c.oldUser === null && op.solo && c.newUser !== null && personOf(c.site, c.newUser) === undefined &&
@@ -174,6 +187,7 @@ export function plan(events: readonly NewEvent[], links: ReadonlyMap<string, Lin
     const person = k.slice(first.site.length + 1)
     const from = renamedFrom.get(k) ?? null
     const state = personOf(first.site, from ?? person) ?? null
+    if (wasSlow(first.site, person)) addSlow(first.site, person)
     if (state !== null && state.lastT !== null && !(state.lastT < first.t || (state.lastT === first.t && compareText(state.lastId!, first.id) < 0))) {
       addSlow(first.site, person)
       if (from !== null) addSlow(first.site, from)

@@ -3,7 +3,7 @@ import { LIST, VARCHAR } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
 import { SESSION_COLUMNS, sessionSourceSql } from './tables.js'
-import { compareText, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
+import { compareText, key, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
 
 /*
  * The refresh after appends, in O(new events): the events above the mark are read by rowid range,
@@ -30,9 +30,9 @@ import { compareText, numberEvents, plan, sessionFigures, type Link, type NewEve
  * sort or window over the derived tables.
  */
 
-const newEvents = (mark: number) => `FROM events WHERE rowid > ${Math.trunc(mark)} AND NOT is_bot`
-
-const eventsSql = (mark: number) => `SELECT ${COLUMNS.join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv ${newEvents(mark)}`
+/** The new events of the rowids in (from, to]. */
+const eventsSql = (from: number, to: number) =>
+  `SELECT ${COLUMNS.join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
 
 /** The stored links of the new events' browsers (tw_nk: their keys). */
 const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
@@ -89,6 +89,12 @@ async function append(conn: DuckDBConnection, table: string, catalog: 'temp' | n
 }
 
 const stage = async (conn: DuckDBConnection, name: Staging, rows: readonly (readonly unknown[])[]) => append(conn, name, 'temp', kindsOf(STAGING[name]), rows)
+
+/** `tw_dirty` (site, person), as the slow path (materialize.ts, sessions-sql.ts) reads it. */
+export async function stageDirty(conn: DuckDBConnection, persons: Iterable<{ site: string; person: string }>): Promise<void> {
+  await conn.run(stagingDdl('tw_dirty'))
+  await stage(conn, 'tw_dirty', [...persons].map((d) => [d.site, d.person]))
+}
 
 /**
  * Continued sessions: the whole derivation's figures, computed from the stored ones and the new
@@ -153,11 +159,10 @@ export const LINKS_UPDATE_SQL = [
   `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
 ]
 
-const key = (site: string, name: string) => `${site}\u0000${name}`
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 
-async function read(conn: DuckDBConnection, mark: number) {
-  const ev = await conn.runAndReadAll(eventsSql(mark))
+async function read(conn: DuckDBConnection, from: number, to: number) {
+  const ev = await conn.runAndReadAll(eventsSql(from, to))
   const n = ev.currentRowCount
   const cols = ev.getColumnsJS()
   const fields = [...COLUMNS, 'ckey', 'cpv']
@@ -202,14 +207,21 @@ async function numbers(conn: DuckDBConnection, persons: number, sessions: number
 }
 
 /**
- * Derives the events above `mark` on the fast path and leaves the persons of the slow path in
- * `tw_dirty` and moved links in `tw_nl` (for materialize.ts, which then runs LINKS_UPDATE_SQL).
- * Inside the caller's transaction.
+ * Derives the events of the rowids in (from, to] on the fast path and adds the persons of the slow
+ * path to `slow` (keys of fast-path.ts; materialize.ts derives them from the log when every range
+ * is done). Applies moved links. Inside the caller's transaction. The events are read into the
+ * process: the caller bounds the range (materialize.ts's REFRESH_CHUNK).
  */
-export async function refreshTouched(conn: DuckDBConnection, mark: number): Promise<{ events: number; persons: number; slow: number }> {
-  const input = await read(conn, mark)
-  if (input.events.length === 0) return { events: 0, persons: 0, slow: 0 }
-  const { fast, slow, moved } = plan(input.events, input.links, input.persons)
+export async function refreshTouched(
+  conn: DuckDBConnection,
+  from: number,
+  to: number,
+  slowSoFar: Map<string, { site: string; person: string }>,
+): Promise<{ events: number; persons: number }> {
+  const input = await read(conn, from, to)
+  if (input.events.length === 0) return { events: 0, persons: 0 }
+  const { fast, slow, moved } = plan(input.events, input.links, input.persons, new Set(slowSoFar.keys()))
+  for (const d of slow) slowSoFar.set(key(d.site, d.person), d)
   const numbered = fast.map((p) => ({ p, rows: numberEvents(p) }))
   const newSessions = numbered.reduce((n, { rows }) => n + (rows.at(-1)?.sessionNo ?? 0), 0)
   const ids = await numbers(conn, fast.filter((p) => p.state === null).length, newSessions)
@@ -264,9 +276,8 @@ export async function refreshTouched(conn: DuckDBConnection, mark: number): Prom
 
   const staged: [Staging, unknown[][]][] = [['tw_jses', sessions.map((s) => s.row)], ['tw_cont', continued], ['tw_jp', changedPnos], ['tw_jo', purchases]]
   const linkRows = moved.map((m) => [m.site, m.anonymousId, m.oldUser, true, m.newUser, m.t, m.id])
-  if (linkRows.length > 0 || slow.length > 0) staged.push(['tw_nl', linkRows])
-  if (slow.length > 0) staged.push(['tw_dirty', slow.map((d) => [d.site, d.person])])
-  const used = staged.filter(([name, rows]) => rows.length > 0 || name === 'tw_nl' || name === 'tw_dirty')
+  if (linkRows.length > 0) staged.push(['tw_nl', linkRows])
+  const used = staged.filter(([, rows]) => rows.length > 0)
   if (used.length > 0) await conn.run(used.map(([name]) => stagingDdl(name)).join(';\n'))
   for (const [name, rows] of used) await stage(conn, name, rows)
   const writes = [
@@ -274,10 +285,10 @@ export async function refreshTouched(conn: DuckDBConnection, mark: number): Prom
     ...(continued.length > 0 ? CONTINUE_SQL : []),
     ...(sessions.length > 0 ? [NEW_SESSIONS_SQL] : []),
     ...(purchases.length > 0 ? ORDERS_SQL : []),
-    ...(moved.length > 0 && slow.length === 0 ? LINKS_UPDATE_SQL : []),
+    ...(moved.length > 0 ? LINKS_UPDATE_SQL : []),
   ]
   if (writes.length > 0) await conn.run(writes.join(';\n'))
   await append(conn, 'tw_pe', null, PE_KINDS, pe)
   await append(conn, 'tw_persons', null, PERSON_KINDS, personRows)
-  return { events: pe.length, persons: fast.length, slow: slow.length }
+  return { events: pe.length, persons: fast.length }
 }

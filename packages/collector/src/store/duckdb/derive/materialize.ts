@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
-import { LINKS_UPDATE_SQL, personLastSql, refreshTouched } from './incremental.js'
+import { personLastSql, refreshTouched, stageDirty } from './incremental.js'
 import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 
 /**
@@ -117,6 +117,30 @@ async function writeDerived(conn: DuckDBConnection): Promise<void> {
 const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
   Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)
 
+/** Rowids per range of a refresh: the events of one range are held in the process at once. */
+export const REFRESH_CHUNK = 50_000
+
+/**
+ * The persons of `tw_dirty` derived again from all of their events in the log: those with late
+ * events or moved links (incremental.ts).
+ */
+async function rederive(conn: DuckDBConnection): Promise<number> {
+  for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
+  await conn.run(derivedEvents('dirty'))
+  await conn.run(newPersonsSql('tw_dpe'))
+  await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS
+    SELECT p.site, p.pno FROM tw_dirty d JOIN tw_persons p USING (site, person)`)
+  for (const t of ['tw_pe', 'tw_sessions']) {
+    await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM tw_dpno d WHERE d.site = x.site AND d.pno = x.pno)`)
+  }
+  await writeDerived(conn)
+  await conn.run(SLOW_SOLO_SQL)
+  await conn.run(`UPDATE tw_persons SET last_sid = NULL, last_t = NULL, last_id = NULL, last_seq = NULL, ckey_end = NULL
+    FROM tw_dpno d WHERE tw_persons.pno = d.pno`)
+  await conn.run(personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses'))
+  return count(conn, 'SELECT count(*) FROM tw_dpe')
+}
+
 /**
  * Brings the derived tables up to date with the event log, in one transaction (a crash leaves the
  * previous consistent state and mark). Derives the events above the mark from the persons' state in
@@ -125,7 +149,7 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
  * `full` is asked for. The tables must exist (DERIVED_DDL, run by the store's init).
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
-export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void): Promise<RefreshResult> {
+export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void, chunk = REFRESH_CHUNK): Promise<RefreshResult> {
   const t0 = performance.now()
   let big = true
   let restoreLimit: string | null = null
@@ -170,27 +194,21 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
       events = await count(conn, 'SELECT count(*) FROM tw_dpe')
       persons = await count(conn, 'SELECT count(DISTINCT (site, person)) FROM tw_dpe')
     } else {
-      const touched = await refreshTouched(conn, mark)
-      events = touched.events
-      persons = touched.persons
-      if (touched.slow > 0) {
-        // late events and moved links: those persons are derived again from the log
-        for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
-        await conn.run(derivedEvents('dirty'))
-        await conn.run(newPersonsSql('tw_dpe'))
-        await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS
-          SELECT p.site, p.pno FROM tw_dirty d JOIN tw_persons p USING (site, person)`)
-        for (const t of ['tw_pe', 'tw_sessions']) {
-          await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM tw_dpno d WHERE d.site = x.site AND d.pno = x.pno)`)
-        }
-        await writeDerived(conn)
-        await conn.run(SLOW_SOLO_SQL)
-        await conn.run(`UPDATE tw_persons SET last_sid = NULL, last_t = NULL, last_id = NULL, last_seq = NULL, ckey_end = NULL
-          FROM tw_dpno d WHERE tw_persons.pno = d.pno`)
-        await conn.run(personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses'))
-        events += await count(conn, 'SELECT count(*) FROM tw_dpe')
-        persons += touched.slow
-        for (const sql of LINKS_UPDATE_SQL) await conn.run(sql)
+      events = 0
+      persons = 0
+      // in rowid ranges: each range's events are worked out in the process (incremental.ts), and a
+      // refresh after a long pause (a restart, a big import) must not hold them all at once; the
+      // persons of the slow path are derived again once, after the last range
+      const slow = new Map<string, { site: string; person: string }>()
+      for (let from = mark; from < top; from += chunk) {
+        const done = await refreshTouched(conn, from, Math.min(top, from + chunk), slow)
+        events += done.events
+        persons += done.persons
+      }
+      if (slow.size > 0) {
+        await stageDirty(conn, slow.values())
+        events += await rederive(conn)
+        persons += slow.size
       }
     }
     await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION}); COMMIT`)
