@@ -6,11 +6,14 @@ import { refreshDerived } from './derive/materialize.js'
 
 /**
  * The background refresh of the derived tables runs when appends pause for REFRESH_QUIET_MS (or
- * twice the last refresh's duration, if longer), and at the latest REFRESH_MAX_LAG_MS after the
- * first append it has not covered: under sustained ingest it stays out of the way of the writer.
+ * twice the last refresh's duration, if longer), and at the latest REFRESH_MAX_LAG_MS (or ten
+ * times the last refresh's duration, if longer) after the first append it has not covered: under
+ * sustained ingest it takes at most about a tenth of the time from the writer, even when a fill of
+ * history makes each refresh re-derive most persons. Reports still refresh first when they need to.
  */
 const REFRESH_QUIET_MS = 1000
 const REFRESH_MAX_LAG_MS = 10_000
+const REFRESH_MAX_SHARE = 10
 
 /**
  * Keeps the derived tables (materialize.ts) up to date with the log on the `derived`
@@ -114,7 +117,7 @@ export class DuckDBDerivation implements Derivation {
     const now = Date.now()
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
     else this.pendingSince = now
-    const due = Math.min(now + Math.max(REFRESH_QUIET_MS, 2 * this.lastRefreshMs), this.pendingSince + REFRESH_MAX_LAG_MS)
+    const due = Math.min(now + Math.max(REFRESH_QUIET_MS, 2 * this.lastRefreshMs), this.pendingSince + Math.max(REFRESH_MAX_LAG_MS, REFRESH_MAX_SHARE * this.lastRefreshMs))
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null
       // A failure here surfaces on the next report, which retries the refresh.

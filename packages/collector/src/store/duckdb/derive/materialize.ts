@@ -118,7 +118,7 @@ const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
   Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)
 
 /** Rowids per range of a refresh: the events of one range are held in the process at once. */
-export const REFRESH_CHUNK = 50_000
+export const REFRESH_CHUNK = 10_000
 
 /**
  * The persons of `tw_dirty` derived again from all of their events in the log: those with late
