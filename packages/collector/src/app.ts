@@ -71,6 +71,11 @@ declare module 'fastify' {
 export interface AppDeps {
   /** A store to use instead of opening `config.store` (tests). */
   store?: Store
+  /**
+   * Told when the store can no longer take writes until the process restarts (Store.onFault),
+   * after the fault is logged and counted; `serve` closes and exits 1 for its supervisor.
+   */
+  onStoreFault?: (err: Error) => void
 }
 
 /**
@@ -119,6 +124,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     await store.close().catch(() => undefined)
     throw new StoreOpenError(`cannot open the store ${redactStoreUrl(config.store)}: ${(err as Error).message}`)
   }
+  store.onFault((err) => {
+    app.log.fatal({ err }, 'a store commit failed and its outcome is unknown: no more writes until the collector restarts')
+    metrics.inc('trackway_store_errors_total', 1, { op: 'quarantine' })
+    deps.onStoreFault?.(err)
+  })
   const writer = new IngestWriter(
     store.log,
     {

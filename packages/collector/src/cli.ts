@@ -123,7 +123,9 @@ async function rebuild(argv: string[]): Promise<number> {
 
 async function serve(argv: string[]): Promise<number> {
   const config = loadConfig(argv)
-  const app = await buildApp(config)
+  // A store fault (a failed commit, handle.ts) needs a restart: drain, close, exit 1.
+  let onFault = (_err: Error) => undefined as void
+  const app = await buildApp(config, { onStoreFault: (err) => onFault(err) })
   const address = await app.listen({ port: config.port, host: config.host })
   const { adminToken, adminTokenGenerated, sites } = app.trackway
   const lines = [
@@ -157,7 +159,7 @@ async function serve(argv: string[]): Promise<number> {
   }
 
   let closing = false
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, code = 0) => {
     if (closing) {
       app.log.warn({ signal }, 'second signal: exiting without draining')
       process.exit(1)
@@ -165,12 +167,16 @@ async function serve(argv: string[]): Promise<number> {
     closing = true
     app.log.info({ signal }, 'draining in-flight requests and flushing the store')
     app.close().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (err) => {
         app.log.error({ err }, 'shutdown failed')
         process.exit(1)
       },
     )
+  }
+  onFault = () => {
+    app.log.error('exiting with status 1 for a restart: the file on disk holds every acknowledged event')
+    shutdown('store fault', 1)
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

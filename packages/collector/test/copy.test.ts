@@ -126,7 +126,7 @@ describe('copyStore (DuckDB to DuckDB, in process)', () => {
       if (key.startsWith('copy:duckdb') && ++writes === 4) throw new Error('connection reset')
       return target.catalog.setSetting(key, value)
     }
-    const flaky: Store = { log: target.log, reports: target.reports, derivation: target.derivation, persons: target.persons, catalog, init: async () => undefined, close: async () => undefined }
+    const flaky: Store = { log: target.log, reports: target.reports, derivation: target.derivation, persons: target.persons, catalog, onFault: () => undefined, init: async () => undefined, close: async () => undefined }
     await expect(copyStore(source, flaky, opts())).rejects.toThrow('connection reset')
     expect(await target.log.count('demo')).toBe(4 * 700)
 
@@ -194,7 +194,7 @@ describe('copyStore (DuckDB to DuckDB, in process)', () => {
 })
 
 /** A store's parts as a plain object, to swap one of them. */
-const pick = (s: Store): Store => ({ log: s.log, catalog: s.catalog, reports: s.reports, derivation: s.derivation, persons: s.persons, init: () => s.init(), close: () => s.close() })
+const pick = (s: Store): Store => ({ log: s.log, catalog: s.catalog, reports: s.reports, derivation: s.derivation, persons: s.persons, onFault: (l) => s.onFault(l), init: () => s.init(), close: () => s.close() })
 
 describe('copy progress records', () => {
   it('reads back what it wrote, and takes anything else for no progress', () => {

@@ -217,7 +217,7 @@ export class IngestWriter {
       this.log.error({ err, requests: group.length }, 'group commit failed; nothing of it was acknowledged')
       this.metrics.inc('trackway_commit_failures_total')
       this.metrics.inc('trackway_store_errors_total', 1, { op: 'commit' })
-      const failure = new StoreUnavailable((err as Error).message)
+      const failure = (err as { code?: string }).code === 'store_unavailable' ? (err as Error) : new StoreUnavailable((err as Error).message)
       for (const p of group) p.reject(failure)
       return
     }

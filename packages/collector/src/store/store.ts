@@ -21,6 +21,12 @@ export interface Store {
    * `COPY FROM DATABASE` in one transaction). Absent on stores whose server has its own backups.
    */
   backup?(path: string): Promise<BackupResult>
+  /**
+   * Calls `listener` when the store can no longer take writes safely until the process restarts
+   * (DuckDB: a COMMIT failed, its outcome unknown — handle.ts quarantine). Writes answer
+   * store_unavailable from then on. ClickHouse's server keeps its own consistency: never called.
+   */
+  onFault(listener: (err: Error) => void): void
   /** Creates or migrates tables; idempotent. */
   init(): Promise<void>
   /** Flushes and closes; no call may follow. */

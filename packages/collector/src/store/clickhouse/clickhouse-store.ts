@@ -79,6 +79,9 @@ export class ClickHouseStore implements Store {
     }
   }
 
+  /** The server keeps its own consistency (a failed INSERT stored nothing): nothing to tell. */
+  onFault(): void {}
+
   async close(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep)
     this.sweep = null

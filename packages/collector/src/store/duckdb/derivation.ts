@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
-import type { DuckDBHandle } from './handle.js'
+import { StoreUnavailable } from '../../errors.js'
+import { CommitFailed, type DuckDBHandle } from './handle.js'
 import { refreshDerived } from './derive/materialize.js'
 
 /**
@@ -92,7 +93,12 @@ export class DuckDBDerivation implements Derivation {
     const run = async () => {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
-      const done = refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e))
+      this.db.assertSound()
+      const done = refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e)).catch((err: unknown) => {
+        if (!(err instanceof CommitFailed)) throw err
+        this.db.quarantine(err.cause)
+        throw new StoreUnavailable(`the derived tables did not commit (${err.message}); the collector takes no writes until it restarts`)
+      })
       this.running = { appends, done: done.catch(() => undefined) }
       let result: RefreshResult
       try {

@@ -43,6 +43,10 @@ export class DuckDBStore implements Store {
     })
   }
 
+  onFault(listener: (err: Error) => void): void {
+    this.db.onFault(listener)
+  }
+
   async init(): Promise<void> {
     if (this.options.readOnly) return this.openReadOnly()
     await this.db.open()
@@ -94,6 +98,6 @@ export class DuckDBStore implements Store {
 
   async close(): Promise<void> {
     await this.derivation.close()
-    this.db.close()
+    await this.db.closeAll()
   }
 }

@@ -153,6 +153,7 @@ export class DuckDBEventLog implements EventLog {
   }
 
   async ping(): Promise<void> {
+    this.db.assertSound()
     await this.db.query('SELECT 1')
   }
 }

@@ -1,8 +1,28 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
+import { StoreUnavailable } from '../../errors.js'
+
+const QUARANTINED = 'a commit failed and its outcome is unknown; the collector takes no writes until it restarts'
 
 export type Params = Record<string, DuckDBValue>
+
+/** A COMMIT that threw: its outcome is unknown (see DuckDBHandle.quarantine). */
+export class CommitFailed extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message)
+    this.name = 'CommitFailed'
+  }
+}
+
+/** Runs COMMIT on `conn`; a failure is a CommitFailed (the transaction may or may not be stored). */
+export async function commit(conn: DuckDBConnection): Promise<void> {
+  try {
+    await conn.run('COMMIT')
+  } catch (err) {
+    throw new CommitFailed(err as Error)
+  }
+}
 
 /**
  * The open database and its long-lived connections. One process owns the file (DuckDB's rule),
@@ -15,6 +35,10 @@ export class DuckDBHandle {
   write!: DuckDBConnection
   admin!: DuckDBConnection
   derived!: DuckDBConnection
+  /** The failed COMMIT that quarantined the database, or null while it is sound. */
+  failure: Error | null = null
+  private readonly faultListeners: ((err: Error) => void)[] = []
+  private quarantined: Promise<unknown> = Promise.resolve()
 
   constructor(
     readonly path: string,
@@ -58,17 +82,61 @@ export class DuckDBHandle {
     }
   }
 
-  /** Runs `work` on `conn` inside BEGIN … COMMIT; ROLLBACK when it throws. */
+  /**
+   * Runs `work` on `conn` inside BEGIN … COMMIT; ROLLBACK when it throws. A failed COMMIT
+   * quarantines the database; a quarantined one refuses to begin.
+   */
   async transaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+    this.assertSound()
     await conn.run('BEGIN TRANSACTION')
+    let result: T
     try {
-      const result = await work()
-      await conn.run('COMMIT')
-      return result
+      result = await work()
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined)
       throw err
     }
+    try {
+      await commit(conn)
+    } catch (err) {
+      this.quarantine((err as CommitFailed).cause)
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw new StoreUnavailable(QUARANTINED)
+    }
+    return result
+  }
+
+  /** Throws store_unavailable once the database is quarantined. */
+  assertSound(): void {
+    if (this.failure !== null) throw new StoreUnavailable(QUARANTINED)
+  }
+
+  /** Calls `listener` once, when the database is quarantined. */
+  onFault(listener: (err: Error) => void): void {
+    this.faultListeners.push(listener)
+  }
+
+  /**
+   * Stops every write after a COMMIT failed. DuckDB 1.5 does not undo a COMMIT that fails part way
+   * (under memory_limit: "failed to pin block", "failed to allocate data"): the rows may be stored
+   * or not, and the table in memory can be left inconsistent — the next commit then stored a
+   * 2,048-row vector twice and lost another (see docs/ingest.md, bench/failed-commit.mjs). The WAL
+   * on disk holds only whole commits, so the database is sound again after a restart: until then
+   * nothing commits or checkpoints (closing skips the checkpoint too), and the listeners are told
+   * (`serve` exits for its supervisor to restart it; the dedup filter, loaded from the file again,
+   * makes the clients' retries exactly-once).
+   */
+  quarantine(err: Error): void {
+    if (this.failure !== null) return
+    this.failure = err
+    this.quarantined = this.admin.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined)
+    for (const listener of this.faultListeners) listener(err)
+  }
+
+  /** Closes the connections and the database (without a checkpoint when quarantined). */
+  async closeAll(): Promise<void> {
+    await this.quarantined
+    this.close()
   }
 
   close(): void {

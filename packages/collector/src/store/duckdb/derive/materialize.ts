@@ -3,6 +3,7 @@ import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 import { personLastSql, refreshTouched, stageDirty } from './incremental.js'
 import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
+import { commit } from '../handle.js'
 
 /**
  * Version of the derived tables' definition: a store whose tables were derived by another version
@@ -161,7 +162,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
     const mark = rebuild ? -1 : Number(state!.mark)
     if (!rebuild && top <= mark) {
       big = false
-      await conn.run('COMMIT')
+      await commit(conn)
       return { kind: 'none', events: 0, persons: 0, ms: performance.now() - t0 }
     }
     let events: number
@@ -211,7 +212,8 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
         persons += slow.size
       }
     }
-    await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION}); COMMIT`)
+    await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION})`)
+    await commit(conn)
     // small temporary tables are replaced by the next refresh; large ones go now
     big = rebuild || events > 50_000 || persons > 5_000
     return { kind: rebuild ? 'rebuild' : 'refresh', events, persons, ms: performance.now() - t0 }
