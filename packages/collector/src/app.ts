@@ -112,6 +112,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
         if (e.phase === 'done') {
           metrics.inc('trackway_derivations_total', 1, { kind: e.kind })
           metrics.observe('trackway_derivation_duration_seconds', e.ms / 1000)
+          if (e.kind === 'refresh' && e.ms <= 1000) return // the usual refresh under ingest: counted, not logged
         }
         if (e.events === 0) return // a new, empty store: nothing worth saying
         if (e.phase === 'rebuilding') app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
@@ -143,6 +144,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const shedder = new LoadShedder({ maxInflightEvents: config.maxInflightEvents, siteEventsPerSecond: config.siteEventsPerSecond }, metrics)
   metrics.gauge('trackway_inflight_events', 'Events of ingest requests admitted and not yet answered', () => shedder.inflightEvents)
   metrics.gauge('trackway_ingest_queued_events', 'Events submitted to the writer and not yet committed (waiting or committing)', () => writer.queued)
+  metrics.gauge('trackway_derivation_lag_events', 'Events committed and not yet in the derived tables', () => store.derivation.lag().events)
+  metrics.gauge('trackway_derivation_lag_seconds', 'Seconds since the oldest event not yet in the derived tables was committed', () => store.derivation.lag().seconds)
   const sites = new SiteRegistry(store.catalog)
   await sites.load(config.demo ? [...config.sites, demoSite(config)] : config.sites)
   const { token, generated } = await resolveAdminToken(config.adminToken, store.catalog)

@@ -16,12 +16,12 @@ const COUNTERS: Record<string, [help: string, labels?: string[]]> = {
   trackway_commit_seconds_total: ['Seconds spent in group commits'],
   trackway_commit_failures_total: ['Group commits the store refused (store errors)'],
   trackway_store_errors_total: ['Store errors, by operation', ['op']],
-  trackway_derivations_total: ['Derivations of persons and sessions that took over a second, or rebuilds, by kind', ['kind']],
+  trackway_derivations_total: ['Derivations of persons and sessions (refreshes and rebuilds), by kind', ['kind']],
 }
 
 const HISTOGRAMS: Record<string, [help: string, buckets: number[]]> = {
   trackway_commit_duration_seconds: ['Group commit latency', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]],
-  trackway_derivation_duration_seconds: ['Duration of derivations that took over a second, and of rebuilds', [1, 2, 5, 10, 30, 60, 120, 300, 600]],
+  trackway_derivation_duration_seconds: ['Duration of derivations (refreshes and rebuilds)', [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]],
 }
 
 const key = (name: string, labels?: Labels) => (labels ? `${name}${JSON.stringify(labels)}` : name)

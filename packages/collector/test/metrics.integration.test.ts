@@ -30,6 +30,26 @@ describe('GET /metrics', () => {
     expect(text).toContain('# HELP trackway_shed_total')
   })
 
+  it('tells how far the derived tables are behind, and times every refresh', async () => {
+    const before = await scrape()
+    expect(value(before, 'trackway_derivation_lag_events')).toBe(0)
+    expect(value(before, 'trackway_derivation_lag_seconds')).toBe(0)
+    await post(ctx.app, { site: 'shop', events: [event(), event(), event()] })
+    await post(ctx.app, { site: 'shop', events: [event({ anonymousId: 'anon-2' })] })
+    await new Promise((r) => setTimeout(r, 20))
+    const behind = await scrape() // a scrape is no report: it does not refresh
+    expect(value(behind, 'trackway_derivation_lag_events')).toBe(4)
+    expect(value(behind, 'trackway_derivation_lag_seconds')).toBeGreaterThanOrEqual(0.02)
+    const day = new Date().toISOString().slice(0, 10)
+    await ctx.app.inject({ url: `/v1/sites/shop/stats/overview?from=${day}&to=${day}`, headers: { authorization: `Bearer ${TOKEN}` } })
+    const after = await scrape()
+    expect(value(after, 'trackway_derivation_lag_events')).toBe(0)
+    expect(value(after, 'trackway_derivation_lag_seconds')).toBe(0)
+    // the refresh took well under a second and is counted and timed all the same
+    expect(value(after, 'trackway_derivations_total{kind="refresh"}')).toBe((value(before, 'trackway_derivations_total{kind="refresh"}') ?? 0) + 1)
+    expect(value(after, 'trackway_derivation_duration_seconds_bucket{le="1"}')).toBeGreaterThanOrEqual(1)
+  })
+
   it('requires the admin token', async () => {
     expect((await ctx.app.inject('/metrics')).statusCode).toBe(401)
   })

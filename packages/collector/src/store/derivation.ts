@@ -23,6 +23,12 @@ export interface Derivation {
    * events stream in waits for at most the one refresh that covers its moment, not one per query.
    */
   asOf<T>(read: () => Promise<T>): Promise<T>
+  /**
+   * How far the derived tables are behind the log now: events committed and not yet derived, and
+   * the seconds since the oldest of them was (`/metrics` trackway_derivation_lag_*). Zero for a
+   * store that derives before it acknowledges (ClickHouse).
+   */
+  lag(): { events: number; seconds: number }
 }
 
 /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */

@@ -39,6 +39,10 @@ export class ClickHouseDerivation implements Derivation {
     return read()
   }
 
+  lag(): { events: number; seconds: number } {
+    return { events: 0, seconds: 0 }
+  }
+
   async refresh(now = Date.now()): Promise<RefreshResult | null> {
     const t0 = performance.now()
     const since = now - SWEEP_WINDOW_MS

@@ -35,6 +35,9 @@ export class DuckDBDerivation implements Derivation {
   private closed = false
   /** The refresh running now and the appends it covers. */
   private running: { appends: number; done: Promise<unknown> } | null = null
+  /** Appends not yet derived, oldest first: [its number, events committed before it, when]. */
+  private underived: [append: number, eventsBefore: number, at: number][] = []
+  private appendedEvents = 0
   /** Inside asOf(): the appends committed when the report was asked. */
   private readonly asked = new AsyncLocalStorage<number>()
 
@@ -71,10 +74,19 @@ export class DuckDBDerivation implements Derivation {
     await this.derive(false)
   }
 
-  /** Told after each committed append: the tables are behind until the next refresh. */
-  noteAppend(): void {
+  /** Told after each committed append of `events` rows: the tables are behind until the next refresh. */
+  noteAppend(events = 1): void {
     this.appends++
+    this.underived.push([this.appends, this.appendedEvents, Date.now()])
+    this.appendedEvents += events
     this.scheduleRefresh()
+  }
+
+  lag(): { events: number; seconds: number } {
+    const oldest = this.underived[0]
+    if (oldest === undefined) return { events: 0, seconds: 0 }
+    const [, eventsBefore, at] = oldest
+    return { events: this.appendedEvents - eventsBefore, seconds: (Date.now() - at) / 1000 }
   }
 
   /** Stops scheduling refreshes and waits for the running one. */
@@ -108,7 +120,8 @@ export class DuckDBDerivation implements Derivation {
       }
       this.derivedAppends = appends
       this.lastRefreshMs = result.ms
-      if (result.kind !== 'none' && (result.kind === 'rebuild' || result.ms > 1000)) {
+      while (this.underived.length > 0 && this.underived[0]![0] <= appends) this.underived.shift()
+      if (result.kind !== 'none') {
         this.options.onDerive?.({ phase: 'done', kind: result.kind, events: result.events, persons: result.persons, ms: Math.round(result.ms) })
       }
       return result

@@ -28,7 +28,7 @@ export class DuckDBStore implements Store {
   constructor(path: string, private readonly options: StoreOptions = {}) {
     this.db = new DuckDBHandle(path, options.readOnly === true, options.memoryLimit ?? null)
     this.derivation = new DuckDBDerivation(this.db, options)
-    this.log = new DuckDBEventLog(this.db, () => this.derivation.noteAppend())
+    this.log = new DuckDBEventLog(this.db, (events) => this.derivation.noteAppend(events))
     this.catalog = new DuckDBCatalog(this.db)
     this.persons = new DuckDBPersonData(this.db, this.derivation)
     this.reports = new DuckDBReports(async (sql, params) => {

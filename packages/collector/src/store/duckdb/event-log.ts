@@ -38,7 +38,7 @@ export class DuckDBEventLog implements EventLog {
 
   constructor(
     private readonly db: DuckDBHandle,
-    private readonly onAppend: () => void,
+    private readonly onAppend: (events: number) => void,
   ) {}
 
   /** Appends rows in one transaction with DuckDB's appender: all or none are stored when it settles. */
@@ -53,7 +53,7 @@ export class DuckDBEventLog implements EventLog {
         appender.closeSync()
       }
     })
-    this.onAppend()
+    this.onAppend(rows.length)
   }
 
   /** The embedded store derives lazily (before the next report, or in the background): an import is an append. */
