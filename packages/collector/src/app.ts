@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify'
 import type { Config } from './config.js'
-import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler.js'
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './http/error-handler.js'
 import { registerValidators } from './http/validators.js'
 import { registerSecurity } from './http/security.js'
 import { logSerializers } from './http/log-serializers.js'
@@ -97,6 +97,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own rejections (bad percent-encoding, over-long parameters) in the SPEC shape.
     frameworkErrors: frameworkErrors((request) => guard(request)),
+    // Node's HTTP parser's own rejections (431, 400, 408) in the SPEC shape too
+    clientErrorHandler,
     // our own 503 while closing (below): Fastify's has neither the SPEC shape nor Retry-After
     return503OnClosing: false,
   })

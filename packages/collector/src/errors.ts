@@ -24,6 +24,8 @@ export const Forbidden = createError('forbidden', 'This API key may not %s', 403
 export const InvalidUrl = createError('invalid_url', 'The URL is not valid: %s', 400)
 export const UriTooLong = createError('uri_too_long', 'A path segment exceeds %s characters', 414)
 export const BadRequest = createError('bad_request', 'Bad request: %s', 400)
+export const HeadersTooLarge = createError('headers_too_large', 'The request headers exceed %s bytes', 431)
+export const RequestTimeout = createError('request_timeout', 'The request did not arrive in time', 408)
 export const RateLimited = createError('rate_limited', 'Too many events for site "%s"; retry after %s s', 429)
 export const InvalidParameter = createError('invalid_parameter', 'Invalid parameter "%s": %s', 400)
 export const InvalidBody = createError('invalid_body', 'Invalid request body: %s', 400)
@@ -59,6 +61,8 @@ export type EventErrorCode = (typeof EVENT_ERROR_CODES)[keyof typeof EVENT_ERROR
 
 /** Every HTTP error class above, for the docs agreement test. */
 export const HTTP_ERRORS = [
+  HeadersTooLarge,
+  RequestTimeout,
   InvalidJson,
   InvalidBatch,
   BatchTooLarge,

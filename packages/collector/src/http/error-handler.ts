@@ -1,8 +1,12 @@
 import './route-config.js'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { maxHeaderSize, STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import {
   HTTP_ERRORS,
   BadRequest,
+  HeadersTooLarge,
+  RequestTimeout,
   BodyTooLarge,
   InternalError,
   InvalidBatch,
@@ -119,4 +123,28 @@ function byStatus(err: FastifyError, request: FastifyRequest): FastifyError {
   if (status === 414) return new UriTooLong(String(MAX_PARAM_LENGTH))
   if (status === 415) return new UnsupportedMediaType(err.message)
   return new BadRequest(err.message || 'malformed request')
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects before Fastify sees a request
+ * (not HTTP, a malformed header, headers over Node's 16 KB, a request that never finished), answered
+ * in the SPEC shape on the raw socket, which is then closed.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const answer =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new HeadersTooLarge(String(maxHeaderSize))
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new RequestTimeout()
+        : new BadRequest(err.code === undefined ? 'not a valid HTTP request' : `not a valid HTTP request (${err.code})`)
+  const json = JSON.stringify(body(answer))
+  socket.end(
+    `HTTP/1.1 ${answer.statusCode} ${STATUS_CODES[answer.statusCode] ?? 'Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  )
 }
