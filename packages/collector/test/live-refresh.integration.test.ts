@@ -179,9 +179,63 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       for (let i = 0; i < 600; i += 3) rows.push(...traffic.visit(traffic.browsers[i]!, traffic.browsers[i]!.t - (i % 2 ? 200 : -20) * MIN))
       await store.log.append(rows)
       const conn = (store as unknown as Db).db.derived
-      const r = await refreshDerived(conn, false, undefined, 997)
+      const r = await refreshDerived(conn, { chunk: 997 })
       expect(r).toMatchObject({ kind: 'refresh' })
       expect(r.events).toBeGreaterThanOrEqual(rows.filter((x) => !x.isBot).length)
+      await expectSameAsRebuild(store, await tables(store))
+    } finally {
+      await store.close()
+    }
+  }, 120_000)
+
+  it('holds ingest commits off while it re-derives from the log (slow path), and not on the fast path', async () => {
+    const store = new DuckDBStore(join(dir, 'lock.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const { db } = store as unknown as Db
+      const order: string[] = []
+      let taken = 0
+      const memoryLock = async () => {
+        const release = await db.memoryLock()
+        taken++
+        // an ingest commit asked for while the lock is held completes only after it is released
+        void store.log.append([row({ site: 'a', anonymousId: `w-${taken}`, t: T0 + 9 * 60 * MIN, path: '/' })]).then(() => order.push('append'))
+        await new Promise((r) => setTimeout(r, 50))
+        return () => {
+          order.push('released')
+          release()
+        }
+      }
+      const conn = db.derived
+      await store.log.append([row({ site: 'a', anonymousId: 'x', t: T0, path: '/' }), row({ site: 'a', anonymousId: 'x', t: T0 + MIN, path: '/b' })])
+      expect(await refreshDerived(conn, { memoryLock })).toMatchObject({ kind: 'refresh' })
+      expect(taken).toBe(0) // in time order: the fast path
+      await store.log.append([row({ site: 'a', anonymousId: 'x', t: T0 - 5 * MIN, path: '/early' })])
+      expect(await refreshDerived(conn, { memoryLock })).toMatchObject({ kind: 'refresh', persons: 1 })
+      expect(taken).toBe(1) // a late event: the slow path
+      await store.log.append([]) // let the waiting append finish
+      await new Promise((r) => setTimeout(r, 50))
+      expect(order).toEqual(['released', 'append'])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('stops a running refresh when the store closes, and the next start derives those events', async () => {
+    const path = join(dir, 'close.duckdb')
+    let store = new DuckDBStore(path, { backgroundRefresh: false })
+    await store.init()
+    const rows: EventRow[] = []
+    for (let i = 0; i < 60_000; i++) rows.push(row({ site: 'a', id: `c-${i}`, anonymousId: `b-${i % 6_000}`, t: T0 + i * 1000, path: `/p/${i % 40}` }))
+    await store.log.append(rows)
+    const refresh = store.derivation.refresh()
+    await new Promise((r) => setTimeout(r, 200))
+    await store.close()
+    await expect(refresh).rejects.toThrow(/closing|interrupt/i)
+    store = new DuckDBStore(path, { backgroundRefresh: false })
+    await store.init() // derives what the stopped refresh did not
+    try {
+      expect(await store.derivation.refresh()).toBeNull()
       await expectSameAsRebuild(store, await tables(store))
     } finally {
       await store.close()

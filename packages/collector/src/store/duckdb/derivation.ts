@@ -33,6 +33,7 @@ export class DuckDBDerivation implements Derivation {
   private pendingSince = 0
   private lastRefreshMs = 0
   private closed = false
+  private readonly closing = new AbortController()
   /** The refresh running now and the appends it covers. */
   private running: { appends: number; done: Promise<unknown> } | null = null
   /** Appends not yet derived, oldest first: [its number, events committed before it, when]. */
@@ -89,11 +90,19 @@ export class DuckDBDerivation implements Derivation {
     return { events: this.appendedEvents - eventsBefore, seconds: (Date.now() - at) / 1000 }
   }
 
-  /** Stops scheduling refreshes and waits for the running one. */
+  /**
+   * Stops scheduling refreshes and stops the running one: it rolls back at its next range or step
+   * (its statement running now is interrupted), and the next start derives those events — a
+   * SIGTERM does not wait for a refresh of a long backlog (92 s measured after an overload run).
+   */
   async close(): Promise<void> {
     this.closed = true
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
     this.refreshTimer = null
+    if (this.running !== null) {
+      this.closing.abort(new Error('the store is closing: the refresh stopped; the next start derives these events'))
+      this.db.derived.interrupt()
+    }
     await this.chain
   }
 
@@ -106,7 +115,7 @@ export class DuckDBDerivation implements Derivation {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
       this.db.assertSound()
-      const done = refreshDerived(this.db.derived, full, (e) => this.options.onDerive?.(e)).catch((err: unknown) => {
+      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal }).catch((err: unknown) => {
         if (!(err instanceof CommitFailed)) throw err
         this.db.quarantine(err.cause)
         throw new StoreUnavailable(`the derived tables did not commit (${err.message}); the collector takes no writes until it restarts`)

@@ -39,6 +39,8 @@ export class DuckDBHandle {
   failure: Error | null = null
   private readonly faultListeners: ((err: Error) => void)[] = []
   private quarantined: Promise<unknown> = Promise.resolve()
+  /** The tail of the queue for the memory lock (see `memoryLock`). */
+  private lockTail: Promise<void> = Promise.resolve()
 
   constructor(
     readonly path: string,
@@ -88,22 +90,51 @@ export class DuckDBHandle {
    */
   async transaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
     this.assertSound()
-    await conn.run('BEGIN TRANSACTION')
-    let result: T
+    const release = await this.memoryLock()
     try {
-      result = await work()
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined)
-      throw err
+      this.assertSound()
+      await conn.run('BEGIN TRANSACTION')
+      let result: T
+      try {
+        result = await work()
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined)
+        throw err
+      }
+      try {
+        await commit(conn)
+      } catch (err) {
+        this.quarantine((err as CommitFailed).cause)
+        await conn.run('ROLLBACK').catch(() => undefined)
+        throw new StoreUnavailable(QUARANTINED)
+      }
+      return result
+    } finally {
+      release()
     }
-    try {
-      await commit(conn)
-    } catch (err) {
-      this.quarantine((err as CommitFailed).cause)
-      await conn.run('ROLLBACK').catch(() => undefined)
-      throw new StoreUnavailable(QUARANTINED)
+  }
+
+  /**
+   * Waits until no transaction() and no memory-heavy derivation step runs, and holds the others
+   * off until the returned release is called. A COMMIT needs buffer memory (DuckDB pins the table's
+   * last blocks to merge the appended rows in); a derivation that re-derives many persons from the
+   * log (the slow path, a rebuild) can hold all of memory_limit in what it cannot spill, and a
+   * COMMIT running beside it then fails part way (see quarantine). Ingest commits are short and
+   * run one at a time anyway; while a heavy step runs they wait, the writer's queue grows, and
+   * past its bound ingest sheds with 503 + Retry-After instead of failing a commit.
+   */
+  async memoryLock(): Promise<() => void> {
+    let release!: () => void
+    const mine = new Promise<void>((resolve) => (release = resolve))
+    const before = this.lockTail
+    this.lockTail = before.then(() => mine)
+    await before
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      release()
     }
-    return result
   }
 
   /** Throws store_unavailable once the database is quarantined. */

@@ -116,6 +116,7 @@ export class DuckDBPersonData implements PersonData {
    * transactions run is skipped: the next one compacts.
    */
   private async rederive(): Promise<void> {
+    this.db.assertSound()
     await this.db.admin.run('CHECKPOINT').catch(() => undefined)
     await this.derivation.rebuild()
   }

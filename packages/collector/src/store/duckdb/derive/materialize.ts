@@ -150,10 +150,26 @@ async function rederive(conn: DuckDBConnection): Promise<number> {
  * `full` is asked for. The tables must exist (DERIVED_DDL, run by the store's init).
  * Must not run concurrently with itself on the same database (the store serializes calls).
  */
-export async function refreshDerived(conn: DuckDBConnection, full = false, progress?: (e: DeriveEvent) => void, chunk = REFRESH_CHUNK): Promise<RefreshResult> {
+export interface RefreshOptions {
+  /** Derive everything again. */
+  full?: boolean
+  progress?: (e: DeriveEvent) => void
+  /** Rowids per range (REFRESH_CHUNK). */
+  chunk?: number
+  /**
+   * Held from the first memory-heavy step (a rebuild, the slow path) through the COMMIT: the
+   * database's memoryLock, so no ingest commit runs beside them (handle.ts). Default: none.
+   */
+  memoryLock?: () => Promise<() => void>
+  /** Aborted: the refresh stops at the next range or step and rolls back (the store is closing). */
+  signal?: AbortSignal
+}
+
+export async function refreshDerived(conn: DuckDBConnection, { full = false, progress, chunk = REFRESH_CHUNK, memoryLock, signal }: RefreshOptions = {}): Promise<RefreshResult> {
   const t0 = performance.now()
   let big = true
   let restoreLimit: string | null = null
+  let release: (() => void) | null = null
   await conn.run('BEGIN TRANSACTION')
   try {
     const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
@@ -168,6 +184,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
     let events: number
     let persons: number
     if (rebuild) {
+      release = (await memoryLock?.()) ?? null
       // Deriving everything sorts and windows the whole log: under a --memory-limit sized for
       // serving, a first start after an upgrade could not complete it. It runs uncapped (DuckDB's
       // default); the cap comes back when it is done.
@@ -189,6 +206,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
       for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
       for (const sql of DERIVED_DDL) await conn.run(sql)
       for (const [i, [name, sql]] of steps.entries()) {
+        signal?.throwIfAborted()
         progress?.({ phase: 'step', step: i + 1, steps: steps.length, name, ms: Math.round(performance.now() - t0) })
         await conn.run(sql)
       }
@@ -202,11 +220,14 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
       // persons of the slow path are derived again once, after the last range
       const slow = new Map<string, { site: string; person: string }>()
       for (let from = mark; from < top; from += chunk) {
+        signal?.throwIfAborted()
         const done = await refreshTouched(conn, from, Math.min(top, from + chunk), slow)
         events += done.events
         persons += done.persons
       }
       if (slow.size > 0) {
+        signal?.throwIfAborted()
+        release = (await memoryLock?.()) ?? null
         await stageDirty(conn, slow.values())
         events += await rederive(conn)
         persons += slow.size
@@ -221,6 +242,7 @@ export async function refreshDerived(conn: DuckDBConnection, full = false, progr
     await conn.run('ROLLBACK').catch(() => undefined)
     throw err
   } finally {
+    release?.()
     if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
     if (restoreLimit !== null) await conn.run(`SET GLOBAL memory_limit = '${restoreLimit.replace(/'/g, '')}'`).catch(() => undefined)
   }
