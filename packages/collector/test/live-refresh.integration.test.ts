@@ -4,6 +4,7 @@ import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
 import type { DuckDBHandle } from '../src/store/duckdb/handle.js'
 import type { EventRow } from '../src/store/event-log.js'
 import { tempDir } from './fixtures/helpers.js'
+import { expectSameAsRebuild, tables } from './fixtures/derived-tables.js'
 import { row } from './fixtures/rows.js'
 import { refreshDerived } from '../src/store/duckdb/derive/materialize.js'
 
@@ -79,28 +80,6 @@ class Traffic {
 }
 
 type Db = { db: DuckDBHandle }
-
-/** The derived tables with their numbers (pno, sid) replaced by what they stand for: the same rows after any refresh order. */
-async function tables(store: DuckDBStore) {
-  const db = (store as unknown as Db).db
-  const q = (sql: string) => db.query(sql).then((rows) => JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
-  return {
-    persons: await q(`SELECT p.site, p.person, p.solo FROM tw_persons p WHERE EXISTS (SELECT 1 FROM tw_pe e WHERE e.pno = p.pno) ORDER BY ALL`),
-    sessions: await q(`SELECT p.person, s.* EXCLUDE (sid, pno) FROM tw_sessions s JOIN tw_persons p USING (site, pno) ORDER BY s.site, s.first_id`),
-    events: await q(`SELECT p.person, s.first_id AS session, e.* EXCLUDE (pno, sid) FROM tw_pe e JOIN tw_persons p USING (site, pno)
-      JOIN tw_sessions s ON s.sid = e.sid ORDER BY e.site, e.id`),
-    orders: await q(`SELECT p.person, s.first_id AS session, o.* EXCLUDE (pno, sid) FROM tw_orders o JOIN tw_persons p USING (site, pno)
-      JOIN tw_sessions s ON s.sid = o.sid ORDER BY o.site, o.order_id`),
-    links: await q(`SELECT * FROM tw_links ORDER BY ALL`),
-  }
-}
-
-/** The derived tables as `store` holds them equal, table by table, those of a rebuild (which replaces them). */
-async function expectSameAsRebuild(store: DuckDBStore, derived: Awaited<ReturnType<typeof tables>>) {
-  await store.derivation.rebuild()
-  const whole = await tables(store)
-  for (const k of Object.keys(whole) as (keyof typeof whole)[]) expect(derived[k], k).toBe(whole[k])
-}
 
 describe('incremental refresh of the DuckDB derived tables', () => {
   let dir: string
@@ -182,60 +161,6 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       const r = await refreshDerived(conn, { chunk: 997 })
       expect(r).toMatchObject({ kind: 'refresh' })
       expect(r.events).toBeGreaterThanOrEqual(rows.filter((x) => !x.isBot).length)
-      await expectSameAsRebuild(store, await tables(store))
-    } finally {
-      await store.close()
-    }
-  }, 120_000)
-
-  it('holds ingest commits off while it re-derives from the log (slow path), and not on the fast path', async () => {
-    const store = new DuckDBStore(join(dir, 'lock.duckdb'), { backgroundRefresh: false })
-    await store.init()
-    try {
-      const { db } = store as unknown as Db
-      const order: string[] = []
-      let taken = 0
-      const memoryLock = async () => {
-        const release = await db.memoryLock()
-        taken++
-        // an ingest commit asked for while the lock is held completes only after it is released
-        void store.log.append([row({ site: 'a', anonymousId: `w-${taken}`, t: T0 + 9 * 60 * MIN, path: '/' })]).then(() => order.push('append'))
-        await new Promise((r) => setTimeout(r, 50))
-        return () => {
-          order.push('released')
-          release()
-        }
-      }
-      const conn = db.derived
-      await store.log.append([row({ site: 'a', anonymousId: 'x', t: T0, path: '/' }), row({ site: 'a', anonymousId: 'x', t: T0 + MIN, path: '/b' })])
-      expect(await refreshDerived(conn, { memoryLock })).toMatchObject({ kind: 'refresh' })
-      expect(taken).toBe(0) // in time order: the fast path
-      await store.log.append([row({ site: 'a', anonymousId: 'x', t: T0 - 5 * MIN, path: '/early' })])
-      expect(await refreshDerived(conn, { memoryLock })).toMatchObject({ kind: 'refresh', persons: 1 })
-      expect(taken).toBe(1) // a late event: the slow path
-      await store.log.append([]) // let the waiting append finish
-      await new Promise((r) => setTimeout(r, 50))
-      expect(order).toEqual(['released', 'append'])
-    } finally {
-      await store.close()
-    }
-  })
-
-  it('stops a running refresh when the store closes, and the next start derives those events', async () => {
-    const path = join(dir, 'close.duckdb')
-    let store = new DuckDBStore(path, { backgroundRefresh: false })
-    await store.init()
-    const rows: EventRow[] = []
-    for (let i = 0; i < 60_000; i++) rows.push(row({ site: 'a', id: `c-${i}`, anonymousId: `b-${i % 6_000}`, t: T0 + i * 1000, path: `/p/${i % 40}` }))
-    await store.log.append(rows)
-    const refresh = store.derivation.refresh()
-    await new Promise((r) => setTimeout(r, 200))
-    await store.close()
-    await expect(refresh).rejects.toThrow(/closing|interrupt/i)
-    store = new DuckDBStore(path, { backgroundRefresh: false })
-    await store.init() // derives what the stopped refresh did not
-    try {
-      expect(await store.derivation.refresh()).toBeNull()
       await expectSameAsRebuild(store, await tables(store))
     } finally {
       await store.close()

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { DeriveEvent, RefreshResult } from '../../derivation.js'
-import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 import { personLastSql, refreshTouched, stageDirty } from './incremental.js'
-import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
+import { derivedSessionsSql, newPersonsSql } from './tables.js'
+import { ALL_LINKS_SQL, count, derivedEvents, DROP_TEMP, INSERT_EVENTS_SQL, INSERT_SESSIONS_SQL, ORDERS_SQL, rederive, type Runner } from './from-log.js'
 import { commit } from '../handle.js'
 
 /**
@@ -57,90 +57,8 @@ export const DERIVED_DDL = [
 ]
 
 
-const derivedEvents = (scope: 'all' | 'dirty') => `
-CREATE OR REPLACE TEMP TABLE tw_dpe AS
-WITH ${derivationCte(scope)}
-SELECT site, person, session_no, person_seq AS seq, starts, id, type, name, t, path, order_id, revenue, engaged_ms,
-  referral_code, score, experiment, variant, anonymous_id, user_id, referrer_domain, url_ref, device, browser, os, country,
-  utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid, ckey, cpv
-FROM pe`
-
-const INSERT_SESSIONS_SQL = `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`
-
-const INSERT_EVENTS_SQL = `
-INSERT INTO tw_pe
-SELECT e.site, s.pno, s.sid, e.seq, e.id, e.type, e.name, e.t, e.path, e.order_id, e.revenue, e.engaged_ms,
-  e.referral_code, e.score, e.experiment, e.variant, e.anonymous_id, e.user_id
-FROM tw_dpe e JOIN tw_dses s USING (site, person, session_no)
-ORDER BY e.site, e.t`
-
-/** Orders whose purchase events were re-derived: recomputed over all of their events. */
-const ORDERS_SQL = [
-  `CREATE OR REPLACE TEMP TABLE tw_dord AS
-   SELECT DISTINCT site, order_id FROM tw_dpe WHERE type = 'purchase' AND order_id IS NOT NULL`,
-  `DELETE FROM tw_orders o WHERE EXISTS (SELECT 1 FROM tw_dord d WHERE d.site = o.site AND d.order_id = o.order_id)`,
-  `INSERT INTO tw_orders
-   SELECT e.site, e.order_id, arg_min(e.id, (e.t, e.id)), min(e.t), arg_min(e.revenue, (e.t, e.id)),
-     arg_min(e.sid, (e.t, e.id)), arg_min(e.pno, (e.t, e.id)), arg_min(e.seq, (e.t, e.id))
-   FROM tw_pe e
-   WHERE e.type = 'purchase' AND e.order_id IS NOT NULL
-     AND EXISTS (SELECT 1 FROM tw_dord d WHERE d.site = e.site AND d.order_id = e.order_id)
-   GROUP BY e.site, e.order_id`,
-]
-
-/** Every browser's link, from the whole log (a rebuild). */
-const ALL_LINKS_SQL = `
-INSERT INTO tw_links
-SELECT site, anonymous_id, arg_min(user_id, (t, id)), min(t), arg_min(id, (t, id))
-FROM events WHERE type IN ('identify', 'signup') AND user_id IS NOT NULL AND NOT is_bot
-GROUP BY site, anonymous_id`
-
-/** `solo` of the re-derived persons (none left: true). */
-const SLOW_SOLO_SQL = `
-UPDATE tw_persons SET solo = s.solo
-FROM (
-  SELECT x.site, x.person, coalesce(d.solo, true) AS solo FROM tw_dirty x
-  LEFT JOIN (SELECT site, person, bool_and(user_id IS NULL AND anonymous_id = person) AS solo FROM tw_dpe GROUP BY site, person) d USING (site, person)
-) s
-WHERE tw_persons.site = s.site AND tw_persons.person = s.person`
-
-const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_nl', 'tw_jses', 'tw_cont', 'tw_cses', 'tw_jp', 'tw_jo', 'tw_nk', 'tw_ford'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
-
-
-/** Sessions, events and orders of the persons derived into tw_dpe. */
-async function writeDerived(conn: DuckDBConnection): Promise<void> {
-  await conn.run(derivedSessionsSql('tw_dpe'))
-  await conn.run(INSERT_SESSIONS_SQL)
-  await conn.run(INSERT_EVENTS_SQL)
-  for (const sql of ORDERS_SQL) await conn.run(sql)
-}
-
-const count = async (conn: DuckDBConnection, sql: string): Promise<number> =>
-  Number((await conn.runAndReadAll(sql)).getRowsJS()[0]?.[0] ?? 0)
-
 /** Rowids per range of a refresh: the events of one range are held in the process at once. */
 export const REFRESH_CHUNK = 10_000
-
-/**
- * The persons of `tw_dirty` derived again from all of their events in the log: those with late
- * events or moved links (incremental.ts).
- */
-async function rederive(conn: DuckDBConnection): Promise<number> {
-  for (const sql of DIRTY_CANDIDATES_SQL) await conn.run(sql)
-  await conn.run(derivedEvents('dirty'))
-  await conn.run(newPersonsSql('tw_dpe'))
-  await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dpno AS
-    SELECT p.site, p.pno FROM tw_dirty d JOIN tw_persons p USING (site, person)`)
-  for (const t of ['tw_pe', 'tw_sessions']) {
-    await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM tw_dpno d WHERE d.site = x.site AND d.pno = x.pno)`)
-  }
-  await writeDerived(conn)
-  await conn.run(SLOW_SOLO_SQL)
-  await conn.run(`UPDATE tw_persons SET last_sid = NULL, last_t = NULL, last_id = NULL, last_seq = NULL, ckey_end = NULL
-    FROM tw_dpno d WHERE tw_persons.pno = d.pno`)
-  await conn.run(personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses'))
-  return count(conn, 'SELECT count(*) FROM tw_dpe')
-}
 
 /**
  * Brings the derived tables up to date with the event log, in one transaction (a crash leaves the
@@ -157,8 +75,9 @@ export interface RefreshOptions {
   /** Rowids per range (REFRESH_CHUNK). */
   chunk?: number
   /**
-   * Held from the first memory-heavy step (a rebuild, the slow path) through the COMMIT: the
-   * database's memoryLock, so no ingest commit runs beside them (handle.ts). Default: none.
+   * Held for each statement of a rebuild and of the slow path, and for their COMMIT: the
+   * database's memoryLock, so no ingest commit runs beside them (handle.ts); commits run between
+   * the statements. Default: none.
    */
   memoryLock?: () => Promise<() => void>
   /** Aborted: the refresh stops at the next range or step and rolls back (the store is closing). */
@@ -169,7 +88,19 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
   const t0 = performance.now()
   let big = true
   let restoreLimit: string | null = null
-  let release: (() => void) | null = null
+  const locked = async <T>(work: () => Promise<T>): Promise<T> => {
+    const release = await memoryLock?.()
+    try {
+      return await work()
+    } finally {
+      release?.()
+    }
+  }
+  const heavy: Runner = {
+    run: (sql, ...rest) => locked(() => conn.run(sql, ...rest)),
+    runAndReadAll: (sql, ...rest) => locked(() => conn.runAndReadAll(sql, ...rest)),
+  }
+  let slowPath = false
   await conn.run('BEGIN TRANSACTION')
   try {
     const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
@@ -184,7 +115,6 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
     let events: number
     let persons: number
     if (rebuild) {
-      release = (await memoryLock?.()) ?? null
       // Deriving everything sorts and windows the whole log: under a --memory-limit sized for
       // serving, a first start after an upgrade could not complete it. It runs uncapped (DuckDB's
       // default); the cap comes back when it is done.
@@ -208,7 +138,7 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
       for (const [i, [name, sql]] of steps.entries()) {
         signal?.throwIfAborted()
         progress?.({ phase: 'step', step: i + 1, steps: steps.length, name, ms: Math.round(performance.now() - t0) })
-        await conn.run(sql)
+        await heavy.run(sql)
       }
       events = await count(conn, 'SELECT count(*) FROM tw_dpe')
       persons = await count(conn, 'SELECT count(DISTINCT (site, person)) FROM tw_dpe')
@@ -227,14 +157,15 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
       }
       if (slow.size > 0) {
         signal?.throwIfAborted()
-        release = (await memoryLock?.()) ?? null
+        slowPath = true
         await stageDirty(conn, slow.values())
-        events += await rederive(conn)
+        events += await rederive(heavy)
         persons += slow.size
       }
     }
     await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION})`)
-    await commit(conn)
+    if (rebuild || slowPath) await locked(() => commit(conn))
+    else await commit(conn)
     // small temporary tables are replaced by the next refresh; large ones go now
     big = rebuild || events > 50_000 || persons > 5_000
     return { kind: rebuild ? 'rebuild' : 'refresh', events, persons, ms: performance.now() - t0 }
@@ -242,7 +173,6 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
     await conn.run('ROLLBACK').catch(() => undefined)
     throw err
   } finally {
-    release?.()
     if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
     if (restoreLimit !== null) await conn.run(`SET GLOBAL memory_limit = '${restoreLimit.replace(/'/g, '')}'`).catch(() => undefined)
   }
