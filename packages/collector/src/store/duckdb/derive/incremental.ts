@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { LIST, VARCHAR } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
 import { SESSION_COLUMNS, sessionSourceSql } from './tables.js'
+import { append, PE_KINDS, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
 import { compareText, key, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
 
 /*
@@ -30,6 +30,8 @@ import { compareText, key, numberEvents, plan, sessionFigures, type Link, type N
  * sort or window over the derived tables.
  */
 
+export { stageDirty } from './staging.js'
+
 /** The new events of the rowids in (from, to]. */
 const eventsSql = (from: number, to: number) =>
   `SELECT ${COLUMNS.join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
@@ -41,60 +43,6 @@ const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t, l.id FROM tw_l
 const PERSONS_SQL = `
 SELECT p.site, p.person, p.pno, p.solo, p.last_sid, p.last_t, p.last_id, p.last_seq, p.ckey_end
 FROM tw_persons p SEMI JOIN tw_nk k ON k.site = p.site AND k.name = p.person`
-
-/** Staging tables the writes read (temporary, per connection): their columns and appender kinds. */
-type Kind = 'v' | 'n' | 'i' | 'd' | 'b' | 'l'
-const STAGING = {
-  tw_jses: `site v, sid n, pno n, first_id v, start_t n, end_t n, pageviews n, exit_page v, utm_source v, utm_medium v, utm_campaign v,
-    utm_term v, utm_content v, utm_id v, gclid v, fbclid v, msclkid v, referrer_domain v, url_ref v, entry_page v, device v, browser v,
-    os v, country v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
-  tw_cont: `sid n, pno n, end_t n, pageviews n, exit_page v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d,
-    engaged d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
-  tw_jp: 'pno n',
-  tw_jo: 'site v, order_id v, id v, t n, revenue d, sid n, pno n, seq n',
-  tw_nl: 'site v, anonymous_id v, old_user v, moved b, new_user v, link_t n, link_id v',
-  tw_dirty: 'site v, person v',
-  tw_nk: 'site v, name v',
-} as const
-type Staging = keyof typeof STAGING
-const SQL_TYPE: Record<Kind, string> = { v: 'VARCHAR', n: 'BIGINT', i: 'INTEGER', d: 'DOUBLE', b: 'BOOLEAN', l: 'VARCHAR[]' }
-const columnsOf = (spec: string) => spec.split(',').map((c) => c.trim().split(/\s+/) as [string, Kind])
-const kindsOf = (spec: string) => columnsOf(spec).map(([, k]) => k)
-const stagingDdl = (name: Staging) => `CREATE OR REPLACE TEMP TABLE ${name} (${columnsOf(STAGING[name]).map(([c, k]) => `${c} ${SQL_TYPE[k]}`).join(', ')})`
-const PE_KINDS = kindsOf('site v, pno n, sid n, seq n, id v, type v, name v, t n, path v, order_id v, revenue d, engaged_ms d, referral_code v, score i, experiment v, variant v, anonymous_id v, user_id v')
-const PERSON_KINDS = kindsOf('site v, person v, pno n, solo b, last_sid n, last_t n, last_id v, last_seq n, ckey_end v')
-const VARCHAR_LIST = LIST(VARCHAR)
-
-/** Appends `rows` (values in column order, null for NULL) to a table with DuckDB's appender. */
-async function append(conn: DuckDBConnection, table: string, catalog: 'temp' | null, kinds: readonly Kind[], rows: readonly (readonly unknown[])[]): Promise<void> {
-  if (rows.length === 0) return
-  const a = await conn.createAppender(table, null, catalog)
-  try {
-    for (const r of rows) {
-      for (let i = 0; i < kinds.length; i++) {
-        const v = r[i]
-        if (v === null || v === undefined) a.appendNull()
-        else if (kinds[i] === 'v') a.appendVarchar(v as string)
-        else if (kinds[i] === 'n') a.appendBigInt(BigInt(v as number))
-        else if (kinds[i] === 'd') a.appendDouble(v as number)
-        else if (kinds[i] === 'i') a.appendInteger(v as number)
-        else if (kinds[i] === 'b') a.appendBoolean(v as boolean)
-        else a.appendList(v as string[], VARCHAR_LIST)
-      }
-      a.endRow()
-    }
-  } finally {
-    a.closeSync()
-  }
-}
-
-const stage = async (conn: DuckDBConnection, name: Staging, rows: readonly (readonly unknown[])[]) => append(conn, name, 'temp', kindsOf(STAGING[name]), rows)
-
-/** `tw_dirty` (site, person), as the slow path (materialize.ts, sessions-sql.ts) reads it. */
-export async function stageDirty(conn: DuckDBConnection, persons: Iterable<{ site: string; person: string }>): Promise<void> {
-  await conn.run(stagingDdl('tw_dirty'))
-  await stage(conn, 'tw_dirty', [...persons].map((d) => [d.site, d.person]))
-}
 
 /**
  * Continued sessions: the whole derivation's figures, computed from the stored ones and the new
