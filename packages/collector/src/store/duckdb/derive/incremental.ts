@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
 import { SESSION_COLUMNS, sessionSourceSql } from './tables.js'
-import { append, PE_KINDS, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
+import { append, listSql, PE_KINDS, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
 import { compareText, key, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
 
 /*
@@ -34,14 +34,14 @@ export { stageDirty } from './staging.js'
 
 /** The new events of the rowids in (from, to]. */
 const eventsSql = (from: number, to: number) =>
-  `SELECT ${COLUMNS.join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
+  `SELECT ${COLUMNS.map((c) => (c === 't' ? 't::DOUBLE AS t' : c)).join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
 
 /** The stored links of the new events' browsers (tw_nk: their keys). */
-const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
+const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t::DOUBLE, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
 
 /** The stored rows of every person the new events may name (tw_nk: their browsers, their user ids, their browsers' links). */
 const PERSONS_SQL = `
-SELECT p.site, p.person, p.pno, p.solo, p.last_sid, p.last_t, p.last_id, p.last_seq, p.ckey_end
+SELECT p.site, p.person, p.pno::DOUBLE, p.solo, p.last_sid::DOUBLE, p.last_t::DOUBLE, p.last_id, p.last_seq::DOUBLE, p.ckey_end
 FROM tw_persons p SEMI JOIN tw_nk k ON k.site = p.site AND k.name = p.person`
 
 /**
@@ -58,7 +58,7 @@ const CONTINUE_SQL = [
      coalesce(c.last_purchase, s.last_purchase) AS last_purchase,
      -- engagement after the last pageview: the new events' own when they hold a pageview
      CASE WHEN c.last_pv IS NOT NULL THEN c.tail WHEN s.last_pv IS NULL THEN 0 ELSE s.tail + c.engaged END AS tail,
-     list_sort(list_distinct(list_concat(s.goals, c.goals))) AS goals, list_concat(s.pages, c.pages)[1:${MAX_PATH_DEPTH}] AS pages,
+     list_sort(list_distinct(list_concat(s.goals, ${listSql('c.goals')}))) AS goals, list_concat(s.pages, ${listSql('c.pages')})[1:${MAX_PATH_DEPTH}] AS pages,
      c.last_id, c.last_seq, c.ckey_end
    FROM tw_sessions s JOIN tw_cont c ON s.sid = c.sid`,
   `DELETE FROM tw_sessions WHERE sid IN (SELECT sid FROM tw_cont)`,
@@ -70,7 +70,7 @@ const NEW_SESSIONS_SQL = `
 INSERT INTO tw_sessions (${SESSION_COLUMNS})
 SELECT site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, ${sessionSourceSql('f')},
   referrer_domain, entry_page, device, browser, os, country, others, last_pv, first_cart, first_checkout,
-  last_purchase, tail, list_sort(goals), pages, last_id, last_seq, ckey_end
+  last_purchase, tail, list_sort(${listSql('goals')}), ${listSql('pages')}, last_id, last_seq, ckey_end
 FROM tw_jses f ORDER BY site, start_t`
 
 /** Persons whose row changes: deleted here, appended again (see CONTINUE_SQL). */
@@ -107,19 +107,32 @@ export const LINKS_UPDATE_SQL = [
   `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
 ]
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+const FIELDS = [...COLUMNS, 'ckey', 'cpv']
+
+/** The columns of a result as DuckDB values (VARCHAR: string, DOUBLE: number; no BIGINT here). */
+async function columns(conn: DuckDBConnection, sql: string): Promise<{ n: number; c: unknown[][] }> {
+  const r = await conn.runAndReadAll(sql)
+  return { n: r.currentRowCount, c: r.getColumns() as unknown[][] }
+}
 
 async function read(conn: DuckDBConnection, from: number, to: number) {
-  const ev = await conn.runAndReadAll(eventsSql(from, to))
-  const n = ev.currentRowCount
-  const cols = ev.getColumnsJS()
-  const fields = [...COLUMNS, 'ckey', 'cpv']
+  // getColumns (DuckDB's values) and one object literal per event: getColumnsJS's conversions
+  // and objects built key by key cost ~5× as much
+  const { n, c } = await columns(conn, eventsSql(from, to))
+  const col = <T>(name: string) => c[FIELDS.indexOf(name)] as T[]
+  const [site, id, type, name, t, path, orderId, revenue, engagedMs, referralCode, score, experiment, variant, anonymousId, userId,
+    referrerDomain, urlRef, device, browser, os, country, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, utmId, gclid, fbclid,
+    msclkid, ckey, cpv] = FIELDS.map((f) => col<never>(f))
   const events: NewEvent[] = []
   for (let i = 0; i < n; i++) {
-    const e: Record<string, unknown> = {}
-    for (let c = 0; c < fields.length; c++) e[fields[c]!] = cols[c]![i]
-    e.t = Number(e.t)
-    events.push(e as unknown as NewEvent)
+    events.push({
+      site: site![i]!, id: id![i]!, type: type![i]!, name: name![i]!, t: t![i]!, path: path![i]!, order_id: orderId![i]!, revenue: revenue![i]!,
+      engaged_ms: engagedMs![i]!, referral_code: referralCode![i]!, score: score![i]!, experiment: experiment![i]!, variant: variant![i]!,
+      anonymous_id: anonymousId![i]!, user_id: userId![i]!, referrer_domain: referrerDomain![i]!, url_ref: urlRef![i]!, device: device![i]!,
+      browser: browser![i]!, os: os![i]!, country: country![i]!, utm_source: utmSource![i]!, utm_medium: utmMedium![i]!,
+      utm_campaign: utmCampaign![i]!, utm_term: utmTerm![i]!, utm_content: utmContent![i]!, utm_id: utmId![i]!, gclid: gclid![i]!,
+      fbclid: fbclid![i]!, msclkid: msclkid![i]!, ckey: ckey![i]!, cpv: cpv![i]!,
+    })
   }
   const links = new Map<string, Link>()
   const persons = new Map<string, PersonState>()
@@ -129,17 +142,20 @@ async function read(conn: DuckDBConnection, from: number, to: number) {
   for (const e of events) names.set(key(e.site, e.anonymous_id), [e.site, e.anonymous_id])
   await conn.run(stagingDdl('tw_nk'))
   await stage(conn, 'tw_nk', [...names.values()])
-  for (const [site, anon, user, t, id] of (await conn.runAndReadAll(LINKS_SQL)).getRowsJS()) {
-    links.set(key(site as string, anon as string), { user: user as string, t: Number(t), id: id as string })
+  const l = await columns(conn, LINKS_SQL)
+  for (let i = 0; i < l.n; i++) {
+    links.set(key(l.c[0]![i] as string, l.c[1]![i] as string), { user: l.c[2]![i] as string, t: l.c[3]![i] as number, id: l.c[4]![i] as string })
   }
   const more = new Map<string, [string, string]>()
   const add = (site: string, name: string) => { if (!names.has(key(site, name))) more.set(key(site, name), [site, name]) }
   for (const e of events) if (e.user_id !== null) add(e.site, e.user_id)
   for (const [k, l] of links) add(k.slice(0, k.indexOf('\u0000')), l.user)
   await stage(conn, 'tw_nk', [...more.values()])
-  for (const [site, person, pno, solo, lastSid, lastT, lastId, lastSeq, ckeyEnd] of (await conn.runAndReadAll(PERSONS_SQL)).getRowsJS()) {
-    persons.set(key(site as string, person as string), {
-      pno: Number(pno), solo: solo as boolean, lastSid: num(lastSid), lastT: num(lastT), lastId: lastId as string | null, lastSeq: num(lastSeq), ckeyEnd: ckeyEnd as string | null,
+  const p = await columns(conn, PERSONS_SQL)
+  const [, , pno, solo, lastSid, lastT, lastId, lastSeq, ckeyEnd] = p.c as [unknown, unknown, number[], boolean[], (number | null)[], (number | null)[], (string | null)[], (number | null)[], (string | null)[]]
+  for (let i = 0; i < p.n; i++) {
+    persons.set(key(p.c[0]![i] as string, p.c[1]![i] as string), {
+      pno: pno[i]!, solo: solo[i]!, lastSid: lastSid[i]!, lastT: lastT[i]!, lastId: lastId[i]!, lastSeq: lastSeq[i]!, ckeyEnd: ckeyEnd[i]!,
     })
   }
   return { events, links, persons }
