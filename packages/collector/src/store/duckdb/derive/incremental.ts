@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
-import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
+import { CKEY_SQL, CPV_SQL } from './sessions-sql.js'
 import { SESSION_COLUMNS, sessionSourceSql } from './tables.js'
-import { append, listSql, PE_KINDS, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
-import { compareText, key, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
+import { append, listSql, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
+import { compareText, key, numberEvents, plan, sessionFigures, type Link, type Numbered, type PathEvent, type PersonState } from './fast-path.js'
 
 /*
  * The refresh after appends, in O(new events): the events above the mark are read by rowid range,
@@ -32,9 +32,25 @@ import { compareText, key, numberEvents, plan, sessionFigures, type Link, type N
 
 export { stageDirty } from './staging.js'
 
-/** The new events of the rowids in (from, to]. */
+/** The rowids in (from, to] of the events table `e`. */
+const inRange = (e: string, from: number, to: number) => `${e}.rowid > ${Math.trunc(from)} AND ${e}.rowid <= ${Math.trunc(to)}`
+
+/**
+ * The new events of the rowids in (from, to]: only the columns the fast path works with (BIGINT as
+ * DOUBLE, exact below 2^53). The columns it only copies (into tw_pe, and the first event's into a
+ * new session) are joined from the log by rowid in the writes (PE_SQL, newSessionsSql): reading
+ * every column into the process and appending them back cost most of the refresh.
+ */
 const eventsSql = (from: number, to: number) =>
-  `SELECT ${COLUMNS.map((c) => (c === 't' ? 't::DOUBLE AS t' : c)).join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
+  `SELECT e.rowid::DOUBLE AS rid, site, id, type, name, t::DOUBLE AS t, path, order_id, revenue, engaged_ms, anonymous_id, user_id,
+    ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events e WHERE ${inRange('e', from, to)} AND NOT is_bot`
+
+/** A new event as read: what the fast path works with, its rowid, and what a purchase's order needs. */
+interface ReadEvent extends PathEvent {
+  rid: number
+  order_id: string | null
+  revenue: number | null
+}
 
 /** The stored links of the new events' browsers (tw_nk: their keys). */
 const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t::DOUBLE, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
@@ -65,13 +81,24 @@ const CONTINUE_SQL = [
   `INSERT INTO tw_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM tw_cses`,
 ]
 
-/** New sessions, with the channel columns of the whole derivation (tables.ts). */
-const NEW_SESSIONS_SQL = `
+/** New sessions, with their first event's columns (joined by rowid) and the channel columns of the whole derivation (tables.ts). */
+const newSessionsSql = (from: number, to: number) => `
 INSERT INTO tw_sessions (${SESSION_COLUMNS})
-SELECT site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, ${sessionSourceSql('f')},
-  referrer_domain, entry_page, device, browser, os, country, others, last_pv, first_cart, first_checkout,
-  last_purchase, tail, list_sort(${listSql('goals')}), ${listSql('pages')}, last_id, last_seq, ckey_end
-FROM tw_jses f ORDER BY site, start_t`
+SELECT e.site, f.sid, f.pno, e.id, e.t, f.end_t, f.pageviews, f.exit_page, ${sessionSourceSql('e')},
+  e.referrer_domain, e.path, e.device, e.browser, e.os, e.country, f.others, f.last_pv, f.first_cart, f.first_checkout,
+  f.last_purchase, f.tail, list_sort(${listSql('f.goals')}), ${listSql('f.pages')}, f.last_id, f.last_seq, f.ckey_end
+FROM tw_jses f JOIN events e ON e.rowid = f.first_rid
+WHERE ${inRange('e', from, to)}
+ORDER BY e.site, e.t`
+
+/** The new events with their person, session and position (tw_pm, staged in the order to write), their columns joined by rowid. */
+const peSql = (from: number, to: number) => `
+INSERT INTO tw_pe
+SELECT e.site, m.pno, m.sid, m.seq, e.id, e.type, e.name, e.t, e.path, e.order_id, e.revenue, e.engaged_ms,
+  e.referral_code, e.score, e.experiment, e.variant, e.anonymous_id, e.user_id
+FROM tw_pm m JOIN events e ON e.rowid = m.rid
+WHERE ${inRange('e', from, to)}
+ORDER BY m.rowid`
 
 /** Persons whose row changes: deleted here, appended again (see CONTINUE_SQL). */
 const PERSONS_DELETE_SQL = `DELETE FROM tw_persons WHERE pno IN (SELECT pno FROM tw_jp)`
@@ -107,8 +134,6 @@ export const LINKS_UPDATE_SQL = [
   `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
 ]
 
-const FIELDS = [...COLUMNS, 'ckey', 'cpv']
-
 /** The columns of a result as DuckDB values (VARCHAR: string, DOUBLE: number; no BIGINT here). */
 async function columns(conn: DuckDBConnection, sql: string): Promise<{ n: number; c: unknown[][] }> {
   const r = await conn.runAndReadAll(sql)
@@ -119,19 +144,15 @@ async function read(conn: DuckDBConnection, from: number, to: number) {
   // getColumns (DuckDB's values) and one object literal per event: getColumnsJS's conversions
   // and objects built key by key cost ~5× as much
   const { n, c } = await columns(conn, eventsSql(from, to))
-  const col = <T>(name: string) => c[FIELDS.indexOf(name)] as T[]
-  const [site, id, type, name, t, path, orderId, revenue, engagedMs, referralCode, score, experiment, variant, anonymousId, userId,
-    referrerDomain, urlRef, device, browser, os, country, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, utmId, gclid, fbclid,
-    msclkid, ckey, cpv] = FIELDS.map((f) => col<never>(f))
-  const events: NewEvent[] = []
+  const [rid, site, id, type, name, t, path, orderId, revenue, engagedMs, anonymousId, userId, ckey, cpv] = c as [
+    number[], string[], string[], string[], (string | null)[], number[], string[], (string | null)[], (number | null)[], (number | null)[],
+    string[], (string | null)[], string[], boolean[],
+  ]
+  const events: ReadEvent[] = []
   for (let i = 0; i < n; i++) {
     events.push({
-      site: site![i]!, id: id![i]!, type: type![i]!, name: name![i]!, t: t![i]!, path: path![i]!, order_id: orderId![i]!, revenue: revenue![i]!,
-      engaged_ms: engagedMs![i]!, referral_code: referralCode![i]!, score: score![i]!, experiment: experiment![i]!, variant: variant![i]!,
-      anonymous_id: anonymousId![i]!, user_id: userId![i]!, referrer_domain: referrerDomain![i]!, url_ref: urlRef![i]!, device: device![i]!,
-      browser: browser![i]!, os: os![i]!, country: country![i]!, utm_source: utmSource![i]!, utm_medium: utmMedium![i]!,
-      utm_campaign: utmCampaign![i]!, utm_term: utmTerm![i]!, utm_content: utmContent![i]!, utm_id: utmId![i]!, gclid: gclid![i]!,
-      fbclid: fbclid![i]!, msclkid: msclkid![i]!, ckey: ckey![i]!, cpv: cpv![i]!,
+      rid: rid[i]!, site: site[i]!, id: id[i]!, type: type[i]!, name: name[i]!, t: t[i]!, path: path[i]!, order_id: orderId[i]!, revenue: revenue[i]!,
+      engaged_ms: engagedMs[i]!, anonymous_id: anonymousId[i]!, user_id: userId[i]!, ckey: ckey[i]!, cpv: cpv[i]!,
     })
   }
   const links = new Map<string, Link>()
@@ -190,8 +211,8 @@ export async function refreshTouched(
   const newSessions = numbered.reduce((n, { rows }) => n + (rows.at(-1)?.sessionNo ?? 0), 0)
   const ids = await numbers(conn, fast.filter((p) => p.state === null).length, newSessions)
 
-  const pe: unknown[][] = []
-  const sessions: { start: NewEvent; row: unknown[] }[] = []
+  const pe: unknown[][] = [] // tw_pm's columns, then the event's site and t to sort by
+  const sessions: { start: ReadEvent; row: unknown[] }[] = []
   const continued: unknown[][] = []
   const personRows: unknown[][] = []
   const changedPnos: unknown[][] = []
@@ -206,7 +227,7 @@ export async function refreshTouched(
     for (let i = 0; i < rows.length; ) {
       let j = i
       while (j < rows.length && rows[j]!.sessionNo === rows[i]!.sessionNo) j++
-      const part: Numbered[] = rows.slice(i, j)
+      const part: Numbered<ReadEvent>[] = rows.slice(i, j)
       const f = sessionFigures(part, MAX_PATH_DEPTH)
       const no = part[0]!.sessionNo
       const sid = no === 0 ? p.state!.lastSid! : sids.get(no)!
@@ -216,15 +237,12 @@ export async function refreshTouched(
         continued.push([sid, pno, f.endT, f.pageviews, f.exitPage, f.others, f.lastPv, f.firstCart, f.firstCheckout, f.lastPurchase, f.tail,
           f.engaged ?? 0, f.goals, f.pages, f.lastId, f.lastSeq, ckeyEnd])
       } else {
-        sessions.push({ start: first, row: [first.site, sid, pno, first.id, first.t, f.endT, f.pageviews, f.exitPage, first.utm_source, first.utm_medium,
-          first.utm_campaign, first.utm_term, first.utm_content, first.utm_id, first.gclid, first.fbclid, first.msclkid, first.referrer_domain,
-          first.url_ref, first.path, first.device, first.browser, first.os, first.country, f.others, f.lastPv, f.firstCart, f.firstCheckout,
+        sessions.push({ start: first, row: [sid, pno, first.rid, f.endT, f.pageviews, f.exitPage, f.others, f.lastPv, f.firstCart, f.firstCheckout,
           f.lastPurchase, f.tail, f.goals, f.pages, f.lastId, f.lastSeq, ckeyEnd] })
       }
       last = { sid, endT: f.endT, id: f.lastId, seq: f.lastSeq, ckey: ckeyEnd }
       for (const { e, seq } of part) {
-        pe.push([e.site, pno, sid, seq, e.id, e.type, e.name, e.t, e.path, e.order_id, e.revenue, e.engaged_ms, e.referral_code, e.score,
-          e.experiment, e.variant, e.anonymous_id, e.user_id])
+        pe.push([e.rid, pno, sid, seq, e.site, e.t])
         if (e.type === 'purchase' && e.order_id !== null) purchases.push([e.site, e.order_id, e.id, e.t, e.revenue, sid, pno, seq])
       }
       i = j
@@ -235,10 +253,12 @@ export async function refreshTouched(
     if (p.state !== null) changedPnos.push([pno])
   }
   // in the order the whole derivation writes them: by site and time (zone maps on t stay narrow)
-  pe.sort((a, b) => compareText(a[0] as string, b[0] as string) || (a[7] as number) - (b[7] as number))
+  pe.sort((a, b) => compareText(a[4] as string, b[4] as string) || (a[5] as number) - (b[5] as number))
   sessions.sort((a, b) => compareText(a.start.site, b.start.site) || a.start.t - b.start.t)
 
-  const staged: [Staging, unknown[][]][] = [['tw_jses', sessions.map((s) => s.row)], ['tw_cont', continued], ['tw_jp', changedPnos], ['tw_jo', purchases]]
+  const staged: [Staging, unknown[][]][] = [
+    ['tw_pm', pe], ['tw_jses', sessions.map((s) => s.row)], ['tw_cont', continued], ['tw_jp', changedPnos], ['tw_jo', purchases],
+  ]
   const linkRows = moved.map((m) => [m.site, m.anonymousId, m.oldUser, true, m.newUser, m.t, m.id])
   if (linkRows.length > 0) staged.push(['tw_nl', linkRows])
   const used = staged.filter(([, rows]) => rows.length > 0)
@@ -247,12 +267,12 @@ export async function refreshTouched(
   const writes = [
     ...(changedPnos.length > 0 ? [PERSONS_DELETE_SQL] : []),
     ...(continued.length > 0 ? CONTINUE_SQL : []),
-    ...(sessions.length > 0 ? [NEW_SESSIONS_SQL] : []),
+    ...(sessions.length > 0 ? [newSessionsSql(from, to)] : []),
+    ...(pe.length > 0 ? [peSql(from, to)] : []),
     ...(purchases.length > 0 ? ORDERS_SQL : []),
     ...(moved.length > 0 ? LINKS_UPDATE_SQL : []),
   ]
   if (writes.length > 0) await conn.run(writes.join(';\n'))
-  await append(conn, 'tw_pe', null, PE_KINDS, pe)
   await append(conn, 'tw_persons', null, PERSON_KINDS, personRows)
   return { events: pe.length, persons: fast.length }
 }

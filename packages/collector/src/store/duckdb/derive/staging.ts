@@ -12,11 +12,11 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 /** Staging tables the writes read (temporary, per connection): their columns and appender kinds. */
 type Kind = 'v' | 'n' | 'i' | 'd' | 'b' | 'l'
 const STAGING = {
-  tw_jses: `site v, sid n, pno n, first_id v, start_t n, end_t n, pageviews n, exit_page v, utm_source v, utm_medium v, utm_campaign v,
-    utm_term v, utm_content v, utm_id v, gclid v, fbclid v, msclkid v, referrer_domain v, url_ref v, entry_page v, device v, browser v,
-    os v, country v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
+  tw_jses: `sid n, pno n, first_rid n, end_t n, pageviews n, exit_page v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n,
+    tail d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
   tw_cont: `sid n, pno n, end_t n, pageviews n, exit_page v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d,
     engaged d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
+  tw_pm: 'rid n, pno n, sid n, seq n',
   tw_jp: 'pno n',
   tw_jo: 'site v, order_id v, id v, t n, revenue d, sid n, pno n, seq n',
   tw_nl: 'site v, anonymous_id v, old_user v, moved b, new_user v, link_t n, link_id v',
@@ -28,13 +28,12 @@ const SQL_TYPE: Record<Kind, string> = { v: 'VARCHAR', n: 'BIGINT', i: 'INTEGER'
 const columnsOf = (spec: string) => spec.split(',').map((c) => c.trim().split(/\s+/) as [string, Kind])
 const kindsOf = (spec: string) => columnsOf(spec).map(([, k]) => k)
 export const stagingDdl = (name: Staging) => `CREATE OR REPLACE TEMP TABLE ${name} (${columnsOf(STAGING[name]).map(([c, k]) => `${c} ${SQL_TYPE[k]}`).join(', ')})`
-export const PE_KINDS = kindsOf('site v, pno n, sid n, seq n, id v, type v, name v, t n, path v, order_id v, revenue d, engaged_ms d, referral_code v, score i, experiment v, variant v, anonymous_id v, user_id v')
 export const PERSON_KINDS = kindsOf('site v, person v, pno n, solo b, last_sid n, last_t n, last_id v, last_seq n, ckey_end v')
 
 /** A staged list column (JSON text) as the VARCHAR[] it stands for. */
 export const listSql = (column: string) => `CAST(${column}::JSON AS VARCHAR[])`
 
-/** Appends `rows` (values in column order, null for NULL) to a table with DuckDB's appender. */
+/** Appends `rows` (values in column order, null for NULL; values past the table's columns are left out) to a table with DuckDB's appender. */
 export async function append(conn: DuckDBConnection, table: string, catalog: 'temp' | null, kinds: readonly Kind[], rows: readonly (readonly unknown[])[]): Promise<void> {
   if (rows.length === 0) return
   const a = await conn.createAppender(table, null, catalog)
