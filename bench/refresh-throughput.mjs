@@ -61,7 +61,7 @@ const label = (sql) => {
   const rules = [
     [/^BEGIN/i, 'begin'], [/^COMMIT/i, 'commit'], [/^ROLLBACK/i, 'rollback'],
     [/FROM tw_state/, 'state'], [/DELETE FROM tw_state/, 'state'],
-    [/FROM events (e )?WHERE rowid/, 'read events'],
+    [/FROM events (e )?WHERE (e\.)?rowid/, 'read events'],
     [/FROM tw_links l SEMI JOIN tw_nk/, 'read links'],
     [/FROM tw_persons p SEMI JOIN tw_nk/, 'read persons'],
     [/nextval\('tw_(pno|sid)_seq'\)/, 'numbers'],
