@@ -45,6 +45,9 @@ export interface NewEvent {
   cpv: boolean
 }
 
+/** What the fast path reads of a new event (incremental.ts reads no more: the rest is joined in SQL by rowid). */
+export type PathEvent = Pick<NewEvent, 'site' | 'id' | 'type' | 'name' | 't' | 'path' | 'engaged_ms' | 'anonymous_id' | 'user_id' | 'ckey' | 'cpv'>
+
 /** A browser's stored link (tw_links). */
 export interface Link {
   user: string
@@ -74,7 +77,7 @@ export interface MovedLink {
 }
 
 /** A person of the fast path: its new events in (t, id) order, its stored row (if any) and what changes in it. */
-export interface FastPerson {
+export interface FastPerson<E extends PathEvent = NewEvent> {
   site: string
   person: string
   /** The stored row it continues (the renamed browser's, when renamed); null: a new person. */
@@ -82,11 +85,11 @@ export interface FastPerson {
   renamedFrom: string | null
   /** Every new event is an anonymous event of the browser the person is named after. */
   soloNew: boolean
-  events: NewEvent[]
+  events: E[]
 }
 
-export interface Plan {
-  fast: FastPerson[]
+export interface Plan<E extends PathEvent = NewEvent> {
+  fast: FastPerson<E>[]
   /** Persons to derive again from the log (late events, moved links). */
   slow: { site: string; person: string }[]
   moved: MovedLink[]
@@ -115,13 +118,13 @@ export const key = (site: string, name: string) => `${site}\u0000${name}`
  * new event not after their last derived one. A first signup of a browser whose person is only
  * its own anonymous events, to a user without events, renames that person instead.
  */
-export function plan(
-  events: readonly NewEvent[],
+export function plan<E extends PathEvent>(
+  events: readonly E[],
   links: ReadonlyMap<string, Link>,
   persons: ReadonlyMap<string, PersonState>,
   /** Persons an earlier range of the same refresh sent to the slow path: their rows are not current, they stay slow. */
   slowAlready: ReadonlySet<string> = new Set(),
-): Plan {
+): Plan<E> {
   const linkOf = (site: string, anon: string) => links.get(key(site, anon))
   const personOf = (site: string, name: string) => persons.get(key(site, name))
   // the batch's earliest identify/signup per browser
@@ -148,7 +151,7 @@ export function plan(
     if (user !== (old?.user ?? null)) changed.push({ site: b.site, anon: b.anon, oldUser: old?.user ?? null, newUser: user })
   }
   // the new events by person
-  const byPerson = new Map<string, NewEvent[]>()
+  const byPerson = new Map<string, E[]>()
   for (const e of events) {
     const p = e.user_id ?? newUser.get(key(e.site, e.anonymous_id)) ?? e.anonymous_id
     const k = key(e.site, p)
@@ -180,7 +183,7 @@ export function plan(
       if (c.newUser !== null) addSlow(c.site, c.newUser)
     }
   }
-  const candidates: FastPerson[] = []
+  const candidates: FastPerson<E>[] = []
   for (const [k, list] of byPerson) {
     list.sort(byTimeThenId)
     const first = list[0]!
@@ -199,8 +202,8 @@ export function plan(
 }
 
 /** A person's new events with their session (0: the person's last one, continued; 1..: new ones) and position. */
-export interface Numbered {
-  e: NewEvent
+export interface Numbered<E extends PathEvent = NewEvent> {
+  e: E
   sessionNo: number
   seq: number
   starts: boolean
@@ -212,8 +215,8 @@ export interface Numbered {
  * previous campaign pageview's in its gap segment, or else from the segment's first event's (the
  * stored last session's `ckey_end` for the segment it continues).
  */
-export function numberEvents(p: FastPerson): Numbered[] {
-  const out: Numbered[] = []
+export function numberEvents<E extends PathEvent>(p: FastPerson<E>): Numbered<E>[] {
+  const out: Numbered<E>[] = []
   let prevT = p.state?.lastT ?? null
   let segKey = p.state?.ckeyEnd ?? null
   let prevCpv: string | null = null
@@ -258,7 +261,7 @@ export interface SessionFigures {
 }
 
 /** The figures of one session's new events, in (t, id) order. */
-export function sessionFigures(rows: readonly Numbered[], maxPages: number): SessionFigures {
+export function sessionFigures(rows: readonly Numbered<PathEvent>[], maxPages: number): SessionFigures {
   const f: SessionFigures = {
     endT: 0, pageviews: 0, exitPage: null, others: 0, lastPv: null, firstCart: null, firstCheckout: null, lastPurchase: null,
     goals: [], pages: [], engaged: null, tail: 0, lastId: '', lastSeq: 0, cpvKey: null,

@@ -56,7 +56,7 @@ FROM (
 ) s
 WHERE tw_persons.site = s.site AND tw_persons.person = s.person`
 
-export const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_nl', 'tw_jses', 'tw_cont', 'tw_cses', 'tw_jp', 'tw_jo', 'tw_nk', 'tw_ford'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+export const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_nl', 'tw_jses', 'tw_cont', 'tw_cses', 'tw_jp', 'tw_jo', 'tw_nk', 'tw_ford', 'tw_pm'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
 
 
 /** Sessions, events and orders of the persons derived into tw_dpe. */

@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { LIST, VARCHAR } from '@duckdb/node-api'
 import { MAX_PATH_DEPTH } from '../../../core/paths.js'
-import { CKEY_SQL, COLUMNS, CPV_SQL } from './sessions-sql.js'
-import { SESSION_COLUMNS, sessionSourceSql } from './tables.js'
-import { compareText, key, numberEvents, plan, sessionFigures, type Link, type NewEvent, type Numbered, type PersonState } from './fast-path.js'
+import { CONTINUE_SQL, inRange, LINKS_UPDATE_SQL, newSessionsSql, ORDERS_SQL, PERSONS_DELETE_SQL, peSql } from './fast-writes.js'
+import { CKEY_SQL, CPV_SQL } from './sessions-sql.js'
+import { append, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
+import { compareText, key, numberEvents, plan, sessionFigures, type Link, type Numbered, type PathEvent, type PersonState } from './fast-path.js'
 
 /*
  * The refresh after appends, in O(new events): the events above the mark are read by rowid range,
@@ -30,148 +30,54 @@ import { compareText, key, numberEvents, plan, sessionFigures, type Link, type N
  * sort or window over the derived tables.
  */
 
-/** The new events of the rowids in (from, to]. */
+export { stageDirty } from './staging.js'
+export { LINKS_UPDATE_SQL, personLastSql } from './fast-writes.js'
+
+/**
+ * The new events of the rowids in (from, to]: only the columns the fast path works with (BIGINT as
+ * DOUBLE, exact below 2^53). The columns it only copies (into tw_pe, and the first event's into a
+ * new session) are joined from the log by rowid in the writes (PE_SQL, newSessionsSql): reading
+ * every column into the process and appending them back cost most of the refresh.
+ */
 const eventsSql = (from: number, to: number) =>
-  `SELECT ${COLUMNS.join(', ')}, ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events WHERE rowid > ${Math.trunc(from)} AND rowid <= ${Math.trunc(to)} AND NOT is_bot`
+  `SELECT e.rowid::DOUBLE AS rid, site, id, type, name, t::DOUBLE AS t, path, order_id, revenue, engaged_ms, anonymous_id, user_id,
+    ${CKEY_SQL} AS ckey, ${CPV_SQL} AS cpv FROM events e WHERE ${inRange('e', from, to)} AND NOT is_bot`
+
+/** A new event as read: what the fast path works with, its rowid, and what a purchase's order needs. */
+interface ReadEvent extends PathEvent {
+  rid: number
+  order_id: string | null
+  revenue: number | null
+}
 
 /** The stored links of the new events' browsers (tw_nk: their keys). */
-const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
+const LINKS_SQL = `SELECT l.site, l.anonymous_id, l.user_id, l.t::DOUBLE, l.id FROM tw_links l SEMI JOIN tw_nk k ON k.site = l.site AND k.name = l.anonymous_id`
 
 /** The stored rows of every person the new events may name (tw_nk: their browsers, their user ids, their browsers' links). */
 const PERSONS_SQL = `
-SELECT p.site, p.person, p.pno, p.solo, p.last_sid, p.last_t, p.last_id, p.last_seq, p.ckey_end
+SELECT p.site, p.person, p.pno::DOUBLE, p.solo, p.last_sid::DOUBLE, p.last_t::DOUBLE, p.last_id, p.last_seq::DOUBLE, p.ckey_end
 FROM tw_persons p SEMI JOIN tw_nk k ON k.site = p.site AND k.name = p.person`
 
-/** Staging tables the writes read (temporary, per connection): their columns and appender kinds. */
-type Kind = 'v' | 'n' | 'i' | 'd' | 'b' | 'l'
-const STAGING = {
-  tw_jses: `site v, sid n, pno n, first_id v, start_t n, end_t n, pageviews n, exit_page v, utm_source v, utm_medium v, utm_campaign v,
-    utm_term v, utm_content v, utm_id v, gclid v, fbclid v, msclkid v, referrer_domain v, url_ref v, entry_page v, device v, browser v,
-    os v, country v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
-  tw_cont: `sid n, pno n, end_t n, pageviews n, exit_page v, others n, last_pv n, first_cart n, first_checkout n, last_purchase n, tail d,
-    engaged d, goals l, pages l, last_id v, last_seq n, ckey_end v`,
-  tw_jp: 'pno n',
-  tw_jo: 'site v, order_id v, id v, t n, revenue d, sid n, pno n, seq n',
-  tw_nl: 'site v, anonymous_id v, old_user v, moved b, new_user v, link_t n, link_id v',
-  tw_dirty: 'site v, person v',
-  tw_nk: 'site v, name v',
-} as const
-type Staging = keyof typeof STAGING
-const SQL_TYPE: Record<Kind, string> = { v: 'VARCHAR', n: 'BIGINT', i: 'INTEGER', d: 'DOUBLE', b: 'BOOLEAN', l: 'VARCHAR[]' }
-const columnsOf = (spec: string) => spec.split(',').map((c) => c.trim().split(/\s+/) as [string, Kind])
-const kindsOf = (spec: string) => columnsOf(spec).map(([, k]) => k)
-const stagingDdl = (name: Staging) => `CREATE OR REPLACE TEMP TABLE ${name} (${columnsOf(STAGING[name]).map(([c, k]) => `${c} ${SQL_TYPE[k]}`).join(', ')})`
-const PE_KINDS = kindsOf('site v, pno n, sid n, seq n, id v, type v, name v, t n, path v, order_id v, revenue d, engaged_ms d, referral_code v, score i, experiment v, variant v, anonymous_id v, user_id v')
-const PERSON_KINDS = kindsOf('site v, person v, pno n, solo b, last_sid n, last_t n, last_id v, last_seq n, ckey_end v')
-const VARCHAR_LIST = LIST(VARCHAR)
-
-/** Appends `rows` (values in column order, null for NULL) to a table with DuckDB's appender. */
-async function append(conn: DuckDBConnection, table: string, catalog: 'temp' | null, kinds: readonly Kind[], rows: readonly (readonly unknown[])[]): Promise<void> {
-  if (rows.length === 0) return
-  const a = await conn.createAppender(table, null, catalog)
-  try {
-    for (const r of rows) {
-      for (let i = 0; i < kinds.length; i++) {
-        const v = r[i]
-        if (v === null || v === undefined) a.appendNull()
-        else if (kinds[i] === 'v') a.appendVarchar(v as string)
-        else if (kinds[i] === 'n') a.appendBigInt(BigInt(v as number))
-        else if (kinds[i] === 'd') a.appendDouble(v as number)
-        else if (kinds[i] === 'i') a.appendInteger(v as number)
-        else if (kinds[i] === 'b') a.appendBoolean(v as boolean)
-        else a.appendList(v as string[], VARCHAR_LIST)
-      }
-      a.endRow()
-    }
-  } finally {
-    a.closeSync()
-  }
+/** The columns of a result as DuckDB values (VARCHAR: string, DOUBLE: number; no BIGINT here). */
+async function columns(conn: DuckDBConnection, sql: string): Promise<{ n: number; c: unknown[][] }> {
+  const r = await conn.runAndReadAll(sql)
+  return { n: r.currentRowCount, c: r.getColumns() as unknown[][] }
 }
-
-const stage = async (conn: DuckDBConnection, name: Staging, rows: readonly (readonly unknown[])[]) => append(conn, name, 'temp', kindsOf(STAGING[name]), rows)
-
-/** `tw_dirty` (site, person), as the slow path (materialize.ts, sessions-sql.ts) reads it. */
-export async function stageDirty(conn: DuckDBConnection, persons: Iterable<{ site: string; person: string }>): Promise<void> {
-  await conn.run(stagingDdl('tw_dirty'))
-  await stage(conn, 'tw_dirty', [...persons].map((d) => [d.site, d.person]))
-}
-
-/**
- * Continued sessions: the whole derivation's figures, computed from the stored ones and the new
- * events'. Written as a new row in place of the stored one: DuckDB's UPDATE of VARCHAR and list
- * columns cost ~8× a DELETE and an append of the same rows (1,000 sessions of 1.2M: 170 vs 23 ms).
- */
-const CONTINUE_SQL = [
-  `CREATE OR REPLACE TEMP TABLE tw_cses AS
-   SELECT s.site, s.sid, s.pno, s.first_id, s.start_t, c.end_t, s.pageviews + c.pageviews AS pageviews,
-     coalesce(c.exit_page, s.exit_page) AS exit_page, s.channel, s.source, s.medium, s.campaign, s.referrer_domain, s.entry_page,
-     s.device, s.browser, s.os, s.country, s.others + c.others AS others, coalesce(c.last_pv, s.last_pv) AS last_pv,
-     coalesce(s.first_cart, c.first_cart) AS first_cart, coalesce(s.first_checkout, c.first_checkout) AS first_checkout,
-     coalesce(c.last_purchase, s.last_purchase) AS last_purchase,
-     -- engagement after the last pageview: the new events' own when they hold a pageview
-     CASE WHEN c.last_pv IS NOT NULL THEN c.tail WHEN s.last_pv IS NULL THEN 0 ELSE s.tail + c.engaged END AS tail,
-     list_sort(list_distinct(list_concat(s.goals, c.goals))) AS goals, list_concat(s.pages, c.pages)[1:${MAX_PATH_DEPTH}] AS pages,
-     c.last_id, c.last_seq, c.ckey_end
-   FROM tw_sessions s JOIN tw_cont c ON s.sid = c.sid`,
-  `DELETE FROM tw_sessions WHERE sid IN (SELECT sid FROM tw_cont)`,
-  `INSERT INTO tw_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM tw_cses`,
-]
-
-/** New sessions, with the channel columns of the whole derivation (tables.ts). */
-const NEW_SESSIONS_SQL = `
-INSERT INTO tw_sessions (${SESSION_COLUMNS})
-SELECT site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, ${sessionSourceSql('f')},
-  referrer_domain, entry_page, device, browser, os, country, others, last_pv, first_cart, first_checkout,
-  last_purchase, tail, list_sort(goals), pages, last_id, last_seq, ckey_end
-FROM tw_jses f ORDER BY site, start_t`
-
-/** Persons whose row changes: deleted here, appended again (see CONTINUE_SQL). */
-const PERSONS_DELETE_SQL = `DELETE FROM tw_persons WHERE pno IN (SELECT pno FROM tw_jp)`
-
-/** Orders of new purchases: the earliest of the stored row and the new purchases (SPEC §5). */
-const ORDERS_SQL = [
-  `CREATE OR REPLACE TEMP TABLE tw_ford AS
-   WITH cand AS (
-     SELECT o.site, o.order_id, o.first_id AS id, o.first_t AS t, o.revenue, o.sid, o.pno, o.seq
-     FROM tw_orders o SEMI JOIN tw_jo np ON np.site = o.site AND np.order_id = o.order_id
-     UNION ALL SELECT site, order_id, id, t, revenue, sid, pno, seq FROM tw_jo
-   )
-   SELECT site, order_id, arg_min(id, (t, id)) AS first_id, min(t) AS first_t, arg_min(revenue, (t, id)) AS revenue,
-     arg_min(sid, (t, id)) AS sid, arg_min(pno, (t, id)) AS pno, arg_min(seq, (t, id)) AS seq
-   FROM cand GROUP BY site, order_id`,
-  `DELETE FROM tw_orders o WHERE EXISTS (SELECT 1 FROM tw_ford d WHERE d.site = o.site AND d.order_id = o.order_id)`,
-  `INSERT INTO tw_orders SELECT * FROM tw_ford`,
-]
-
-/** Each person's last session as tw_persons keeps it (what the next refresh continues from), from the sessions of `from`. */
-export const personLastSql = (from: string) => `
-UPDATE tw_persons SET last_sid = d.sid, last_t = d.end_t, last_id = d.last_id, last_seq = d.last_seq, ckey_end = d.ckey_end
-FROM (
-  SELECT pno, arg_max(sid, last_seq) AS sid, arg_max(end_t, last_seq) AS end_t, arg_max(last_id, last_seq) AS last_id,
-    max(last_seq) AS last_seq, arg_max(ckey_end, last_seq) AS ckey_end
-  FROM (${from}) GROUP BY pno
-) d
-WHERE tw_persons.pno = d.pno`
-
-/** Browsers whose batch holds an earlier identify/signup than their stored link (tw_nl): the link is that one now. */
-export const LINKS_UPDATE_SQL = [
-  `DELETE FROM tw_links l WHERE EXISTS (SELECT 1 FROM tw_nl n WHERE n.moved AND n.old_user IS NOT NULL AND n.site = l.site AND n.anonymous_id = l.anonymous_id)`,
-  `INSERT INTO tw_links SELECT site, anonymous_id, new_user, link_t, link_id FROM tw_nl WHERE moved`,
-]
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 
 async function read(conn: DuckDBConnection, from: number, to: number) {
-  const ev = await conn.runAndReadAll(eventsSql(from, to))
-  const n = ev.currentRowCount
-  const cols = ev.getColumnsJS()
-  const fields = [...COLUMNS, 'ckey', 'cpv']
-  const events: NewEvent[] = []
+  // getColumns (DuckDB's values) and one object literal per event: getColumnsJS's conversions
+  // and objects built key by key cost ~5× as much
+  const { n, c } = await columns(conn, eventsSql(from, to))
+  const [rid, site, id, type, name, t, path, orderId, revenue, engagedMs, anonymousId, userId, ckey, cpv] = c as [
+    number[], string[], string[], string[], (string | null)[], number[], string[], (string | null)[], (number | null)[], (number | null)[],
+    string[], (string | null)[], string[], boolean[],
+  ]
+  const events: ReadEvent[] = []
   for (let i = 0; i < n; i++) {
-    const e: Record<string, unknown> = {}
-    for (let c = 0; c < fields.length; c++) e[fields[c]!] = cols[c]![i]
-    e.t = Number(e.t)
-    events.push(e as unknown as NewEvent)
+    events.push({
+      rid: rid[i]!, site: site[i]!, id: id[i]!, type: type[i]!, name: name[i]!, t: t[i]!, path: path[i]!, order_id: orderId[i]!, revenue: revenue[i]!,
+      engaged_ms: engagedMs[i]!, anonymous_id: anonymousId[i]!, user_id: userId[i]!, ckey: ckey[i]!, cpv: cpv[i]!,
+    })
   }
   const links = new Map<string, Link>()
   const persons = new Map<string, PersonState>()
@@ -181,17 +87,20 @@ async function read(conn: DuckDBConnection, from: number, to: number) {
   for (const e of events) names.set(key(e.site, e.anonymous_id), [e.site, e.anonymous_id])
   await conn.run(stagingDdl('tw_nk'))
   await stage(conn, 'tw_nk', [...names.values()])
-  for (const [site, anon, user, t, id] of (await conn.runAndReadAll(LINKS_SQL)).getRowsJS()) {
-    links.set(key(site as string, anon as string), { user: user as string, t: Number(t), id: id as string })
+  const l = await columns(conn, LINKS_SQL)
+  for (let i = 0; i < l.n; i++) {
+    links.set(key(l.c[0]![i] as string, l.c[1]![i] as string), { user: l.c[2]![i] as string, t: l.c[3]![i] as number, id: l.c[4]![i] as string })
   }
   const more = new Map<string, [string, string]>()
   const add = (site: string, name: string) => { if (!names.has(key(site, name))) more.set(key(site, name), [site, name]) }
   for (const e of events) if (e.user_id !== null) add(e.site, e.user_id)
   for (const [k, l] of links) add(k.slice(0, k.indexOf('\u0000')), l.user)
   await stage(conn, 'tw_nk', [...more.values()])
-  for (const [site, person, pno, solo, lastSid, lastT, lastId, lastSeq, ckeyEnd] of (await conn.runAndReadAll(PERSONS_SQL)).getRowsJS()) {
-    persons.set(key(site as string, person as string), {
-      pno: Number(pno), solo: solo as boolean, lastSid: num(lastSid), lastT: num(lastT), lastId: lastId as string | null, lastSeq: num(lastSeq), ckeyEnd: ckeyEnd as string | null,
+  const p = await columns(conn, PERSONS_SQL)
+  const [, , pno, solo, lastSid, lastT, lastId, lastSeq, ckeyEnd] = p.c as [unknown, unknown, number[], boolean[], (number | null)[], (number | null)[], (string | null)[], (number | null)[], (string | null)[]]
+  for (let i = 0; i < p.n; i++) {
+    persons.set(key(p.c[0]![i] as string, p.c[1]![i] as string), {
+      pno: pno[i]!, solo: solo[i]!, lastSid: lastSid[i]!, lastT: lastT[i]!, lastId: lastId[i]!, lastSeq: lastSeq[i]!, ckeyEnd: ckeyEnd[i]!,
     })
   }
   return { events, links, persons }
@@ -226,8 +135,8 @@ export async function refreshTouched(
   const newSessions = numbered.reduce((n, { rows }) => n + (rows.at(-1)?.sessionNo ?? 0), 0)
   const ids = await numbers(conn, fast.filter((p) => p.state === null).length, newSessions)
 
-  const pe: unknown[][] = []
-  const sessions: { start: NewEvent; row: unknown[] }[] = []
+  const pe: unknown[][] = [] // tw_pm's columns, then the event's site and t to sort by
+  const sessions: { start: ReadEvent; row: unknown[] }[] = []
   const continued: unknown[][] = []
   const personRows: unknown[][] = []
   const changedPnos: unknown[][] = []
@@ -242,7 +151,7 @@ export async function refreshTouched(
     for (let i = 0; i < rows.length; ) {
       let j = i
       while (j < rows.length && rows[j]!.sessionNo === rows[i]!.sessionNo) j++
-      const part: Numbered[] = rows.slice(i, j)
+      const part: Numbered<ReadEvent>[] = rows.slice(i, j)
       const f = sessionFigures(part, MAX_PATH_DEPTH)
       const no = part[0]!.sessionNo
       const sid = no === 0 ? p.state!.lastSid! : sids.get(no)!
@@ -252,15 +161,12 @@ export async function refreshTouched(
         continued.push([sid, pno, f.endT, f.pageviews, f.exitPage, f.others, f.lastPv, f.firstCart, f.firstCheckout, f.lastPurchase, f.tail,
           f.engaged ?? 0, f.goals, f.pages, f.lastId, f.lastSeq, ckeyEnd])
       } else {
-        sessions.push({ start: first, row: [first.site, sid, pno, first.id, first.t, f.endT, f.pageviews, f.exitPage, first.utm_source, first.utm_medium,
-          first.utm_campaign, first.utm_term, first.utm_content, first.utm_id, first.gclid, first.fbclid, first.msclkid, first.referrer_domain,
-          first.url_ref, first.path, first.device, first.browser, first.os, first.country, f.others, f.lastPv, f.firstCart, f.firstCheckout,
+        sessions.push({ start: first, row: [sid, pno, first.rid, f.endT, f.pageviews, f.exitPage, f.others, f.lastPv, f.firstCart, f.firstCheckout,
           f.lastPurchase, f.tail, f.goals, f.pages, f.lastId, f.lastSeq, ckeyEnd] })
       }
       last = { sid, endT: f.endT, id: f.lastId, seq: f.lastSeq, ckey: ckeyEnd }
       for (const { e, seq } of part) {
-        pe.push([e.site, pno, sid, seq, e.id, e.type, e.name, e.t, e.path, e.order_id, e.revenue, e.engaged_ms, e.referral_code, e.score,
-          e.experiment, e.variant, e.anonymous_id, e.user_id])
+        pe.push([e.rid, pno, sid, seq, e.site, e.t])
         if (e.type === 'purchase' && e.order_id !== null) purchases.push([e.site, e.order_id, e.id, e.t, e.revenue, sid, pno, seq])
       }
       i = j
@@ -271,10 +177,12 @@ export async function refreshTouched(
     if (p.state !== null) changedPnos.push([pno])
   }
   // in the order the whole derivation writes them: by site and time (zone maps on t stay narrow)
-  pe.sort((a, b) => compareText(a[0] as string, b[0] as string) || (a[7] as number) - (b[7] as number))
+  pe.sort((a, b) => compareText(a[4] as string, b[4] as string) || (a[5] as number) - (b[5] as number))
   sessions.sort((a, b) => compareText(a.start.site, b.start.site) || a.start.t - b.start.t)
 
-  const staged: [Staging, unknown[][]][] = [['tw_jses', sessions.map((s) => s.row)], ['tw_cont', continued], ['tw_jp', changedPnos], ['tw_jo', purchases]]
+  const staged: [Staging, unknown[][]][] = [
+    ['tw_pm', pe], ['tw_jses', sessions.map((s) => s.row)], ['tw_cont', continued], ['tw_jp', changedPnos], ['tw_jo', purchases],
+  ]
   const linkRows = moved.map((m) => [m.site, m.anonymousId, m.oldUser, true, m.newUser, m.t, m.id])
   if (linkRows.length > 0) staged.push(['tw_nl', linkRows])
   const used = staged.filter(([, rows]) => rows.length > 0)
@@ -283,12 +191,12 @@ export async function refreshTouched(
   const writes = [
     ...(changedPnos.length > 0 ? [PERSONS_DELETE_SQL] : []),
     ...(continued.length > 0 ? CONTINUE_SQL : []),
-    ...(sessions.length > 0 ? [NEW_SESSIONS_SQL] : []),
+    ...(sessions.length > 0 ? [newSessionsSql(from, to)] : []),
+    ...(pe.length > 0 ? [peSql(from, to)] : []),
     ...(purchases.length > 0 ? ORDERS_SQL : []),
     ...(moved.length > 0 ? LINKS_UPDATE_SQL : []),
   ]
   if (writes.length > 0) await conn.run(writes.join(';\n'))
-  await append(conn, 'tw_pe', null, PE_KINDS, pe)
   await append(conn, 'tw_persons', null, PERSON_KINDS, personRows)
   return { events: pe.length, persons: fast.length }
 }
