@@ -34,7 +34,7 @@ serve options (flag > environment variable > default):
   --max-inflight-events N  TRACKWAY_MAX_INFLIGHT_EVENTS  20000; above it ingest answers 503 + Retry-After
   --site-rate-limit N      TRACKWAY_SITE_RATE_LIMIT      events/s per site (default 0: none); above: 429 + Retry-After
   --retention-days N       TRACKWAY_RETENTION_DAYS       delete events older than N days (at start, then hourly); default keep all
-  --memory-limit SIZE      TRACKWAY_MEMORY_LIMIT         512MB; DuckDB's memory (it spills beyond; a report that needs more: 503)
+  --memory-limit SIZE      TRACKWAY_MEMORY_LIMIT         384MB; DuckDB's memory (it spills beyond; a report that needs more: 503)
   --backup-dir DIR         TRACKWAY_BACKUP_DIR           where POST /v1/backups writes snapshots (backups/ next to the DuckDB file)
 
 demo options:

@@ -61,7 +61,7 @@ export interface Config {
   /** Per-site rate limit: events per second a site may send before 429 (`--site-rate-limit`, `TRACKWAY_SITE_RATE_LIMIT`; default 0: no limit — one site may use the whole capacity; set it when sites share a collector). */
   siteEventsPerSecond: number
   /**
-   * Memory the store engine may use (`--memory-limit`, `TRACKWAY_MEMORY_LIMIT`; default 512MB: the collector stayed under 1 GB RSS at twice its ingest capacity, BENCHMARKS.md), e.g.
+   * Memory the store engine may use (`--memory-limit`, `TRACKWAY_MEMORY_LIMIT`; default 384MB: the collector stayed under 1 GB RSS (829 MiB) for 60 s at twice its ingest capacity, 512MB reached 1,029 MiB; BENCHMARKS.md "Overload"), e.g.
    * `512MB`, `2GB`: DuckDB's memory_limit (it spills larger joins and sorts to `<file>.tmp`); a report
    * that needs more answers `memory_limit_exceeded`. Not applied to ClickHouse (its server's own limits).
    */
@@ -69,7 +69,7 @@ export interface Config {
 }
 
 /** The store engine's memory cap without --memory-limit (BENCHMARKS.md: bounded memory). */
-export const DEFAULT_MEMORY_LIMIT = '512MB'
+export const DEFAULT_MEMORY_LIMIT = '384MB'
 
 /** A size as DuckDB reads it: a number and a unit. */
 const MEMORY_LIMIT_PATTERN = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i

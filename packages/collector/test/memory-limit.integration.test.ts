@@ -23,8 +23,8 @@ describe('--memory-limit caps the store engine', () => {
     await cleanup()
   })
 
-  it('is read from the flag or TRACKWAY_MEMORY_LIMIT, 512MB by default, and must be a size', () => {
-    expect(loadConfig([]).memoryLimit).toBe('512MB')
+  it('is read from the flag or TRACKWAY_MEMORY_LIMIT, 384MB by default, and must be a size', () => {
+    expect(loadConfig([]).memoryLimit).toBe('384MB')
     expect(loadConfig(['--memory-limit', '2GB']).memoryLimit).toBe('2GB')
     expect(loadConfig([], { TRACKWAY_MEMORY_LIMIT: '2GiB' }).memoryLimit).toBe('2GiB')
     expect(() => loadConfig(['--memory-limit', 'lots'])).toThrow(ConfigError)
