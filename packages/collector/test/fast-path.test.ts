@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compareText, numberEvents, plan, sessionFigures, type NewEvent, type PersonState } from '../src/store/duckdb/derive/fast-path.js'
+import { compareText, plan, type NewEvent, type PersonState } from '../src/store/duckdb/derive/fast-path.js'
+import { numberEvents, sessionFigures } from '../src/store/duckdb/derive/session-numbering.js'
 
 const MIN = 60_000
 const ev = (over: Partial<NewEvent>): NewEvent => ({

@@ -3,7 +3,8 @@ import { MAX_PATH_DEPTH } from '../../../core/paths.js'
 import { CONTINUE_SQL, inRange, LINKS_UPDATE_SQL, newSessionsSql, ORDERS_SQL, PERSONS_DELETE_SQL, peSql } from './fast-writes.js'
 import { CKEY_SQL, CPV_SQL } from './sessions-sql.js'
 import { append, PERSON_KINDS, stage, stagingDdl, type Staging } from './staging.js'
-import { compareText, key, numberEvents, plan, sessionFigures, type Link, type Numbered, type PathEvent, type PersonState } from './fast-path.js'
+import { compareText, key, plan, type Link, type PathEvent, type PersonState } from './fast-path.js'
+import { numberEvents, sessionFigures, type Numbered } from './session-numbering.js'
 
 /*
  * The refresh after appends, in O(new events): the events above the mark are read by rowid range,
