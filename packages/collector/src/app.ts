@@ -98,7 +98,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     // The router's own rejections (bad percent-encoding, over-long parameters) in the SPEC shape.
     frameworkErrors: frameworkErrors((request) => guard(request)),
     // Node's HTTP parser's own rejections (431, 400, 408) in the SPEC shape too
-    clientErrorHandler,
+    clientErrorHandler: (err, socket) => clientErrorHandler(err, socket, metrics),
     // our own 503 while closing (below): Fastify's has neither the SPEC shape nor Retry-After
     return503OnClosing: false,
   })

@@ -63,6 +63,7 @@ describe('requests Node\'s HTTP parser rejects', () => {
     const r = parsed(await rawSocket(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`))
     expect(r.status).toBe(431)
     expect(r.body.error.code).toBe('headers_too_large')
+    expect(app.trackway.metrics.get('trackway_http_errors_total', { code: 'headers_too_large' })).toBe(1)
   })
 
   it('answers a request that does not arrive in time with 408 request_timeout', async () => {

@@ -2,6 +2,7 @@ import './route-config.js'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { Metrics } from '../metrics.js'
 import {
   HTTP_ERRORS,
   BadRequest,
@@ -130,7 +131,7 @@ function byStatus(err: FastifyError, request: FastifyRequest): FastifyError {
  * (not HTTP, a malformed header, headers over Node's 16 KB, a request that never finished), answered
  * in the SPEC shape on the raw socket, which is then closed.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Duplex): void {
+export function clientErrorHandler(err: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Duplex, metrics?: Metrics): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy()
     return
@@ -141,6 +142,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException & { bytesParsed?: 
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new RequestTimeout()
         : new BadRequest(err.code === undefined ? 'not a valid HTTP request' : `not a valid HTTP request (${err.code})`)
+  metrics?.inc('trackway_http_errors_total', 1, { code: answer.code.toLowerCase() })
   const json = JSON.stringify(body(answer))
   socket.end(
     `HTTP/1.1 ${answer.statusCode} ${STATUS_CODES[answer.statusCode] ?? 'Bad Request'}\r\n` +
