@@ -131,7 +131,7 @@ function byStatus(err: FastifyError, request: FastifyRequest): FastifyError {
  * (not HTTP, a malformed header, headers over Node's 16 KB, a request that never finished), answered
  * in the SPEC shape on the raw socket, which is then closed.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Duplex, metrics?: Metrics): void {
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex, metrics?: Metrics): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy()
     return

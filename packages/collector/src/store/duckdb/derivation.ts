@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
-import { StoreUnavailable } from '../../errors.js'
-import { CommitFailed, type DuckDBHandle } from './handle.js'
+import type { DuckDBHandle } from './handle.js'
 import { refreshDerived } from './derive/materialize.js'
 
 /**
@@ -115,11 +114,7 @@ export class DuckDBDerivation implements Derivation {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
       this.db.assertSound()
-      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal }).catch((err: unknown) => {
-        if (!(err instanceof CommitFailed)) throw err
-        this.db.quarantine(err.cause)
-        throw new StoreUnavailable(`the derived tables did not commit (${err.message}); the collector takes no writes until it restarts`)
-      })
+      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal }).catch((err: unknown) => this.db.commitFailed(err))
       this.running = { appends, done: done.catch(() => undefined) }
       let result: RefreshResult
       try {

@@ -89,7 +89,6 @@ export class DuckDBHandle {
    * quarantines the database; a quarantined one refuses to begin.
    */
   async transaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-    this.assertSound()
     const release = await this.memoryLock()
     try {
       this.assertSound()
@@ -101,13 +100,7 @@ export class DuckDBHandle {
         await conn.run('ROLLBACK').catch(() => undefined)
         throw err
       }
-      try {
-        await commit(conn)
-      } catch (err) {
-        this.quarantine((err as CommitFailed).cause)
-        await conn.run('ROLLBACK').catch(() => undefined)
-        throw new StoreUnavailable(QUARANTINED)
-      }
+      await commit(conn).catch((err: unknown) => this.commitFailed(err, conn))
       return result
     } finally {
       release()
@@ -129,12 +122,19 @@ export class DuckDBHandle {
     const before = this.lockTail
     this.lockTail = before.then(() => mine)
     await before
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      release()
-    }
+    return release // resolving twice is harmless
+  }
+
+  /**
+   * Where a COMMIT's failure goes (transaction() here, the derivation's refresh): a CommitFailed
+   * quarantines the database and becomes store_unavailable (after a ROLLBACK on `conn`, if given);
+   * any other error is thrown as it is.
+   */
+  async commitFailed(err: unknown, conn?: DuckDBConnection): Promise<never> {
+    if (!(err instanceof CommitFailed)) throw err
+    this.quarantine(err.cause)
+    await conn?.run('ROLLBACK').catch(() => undefined)
+    throw new StoreUnavailable(QUARANTINED)
   }
 
   /** Throws store_unavailable once the database is quarantined. */
