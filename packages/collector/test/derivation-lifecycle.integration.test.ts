@@ -1,16 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
-import type { DuckDBHandle } from '../src/store/duckdb/handle.js'
 import type { EventRow } from '../src/store/event-log.js'
 import { refreshDerived } from '../src/store/duckdb/derive/materialize.js'
 import { tempDir } from './fixtures/helpers.js'
-import { expectSameAsRebuild, tables } from './fixtures/derived-tables.js'
+import { dbOf, expectSameAsRebuild, MIN, T0, tables } from './fixtures/derived-tables.js'
 import { row } from './fixtures/rows.js'
-
-const MIN = 60_000
-const T0 = Date.UTC(2026, 4, 1)
-type Db = { db: DuckDBHandle }
 
 /* The refresh of the DuckDB derived tables beside ingest and at shutdown. */
 describe('the derivation beside ingest commits and at close', () => {
@@ -23,7 +18,7 @@ describe('the derivation beside ingest commits and at close', () => {
     const store = new DuckDBStore(join(dir, 'lock.duckdb'), { backgroundRefresh: false })
     await store.init()
     try {
-      const { db } = store as unknown as Db
+      const db = dbOf(store)
       const order: string[] = []
       let taken = 0
       const memoryLock = async () => {

@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { DuckDBStore } from '../src/store/duckdb/duckdb-store.js'
-import type { DuckDBHandle } from '../src/store/duckdb/handle.js'
 import type { EventRow } from '../src/store/event-log.js'
 import { tempDir } from './fixtures/helpers.js'
-import { expectSameAsRebuild, tables } from './fixtures/derived-tables.js'
+import { dbOf, expectSameAsRebuild, MIN, T0, tables } from './fixtures/derived-tables.js'
 import { row } from './fixtures/rows.js'
 import { refreshDerived } from '../src/store/duckdb/derive/materialize.js'
 
-const MIN = 60_000
-const T0 = Date.UTC(2026, 4, 1)
 
 /** A small deterministic PRNG (mulberry32): the same data every run. */
 function rng(seed: number): () => number {
@@ -78,8 +75,6 @@ class Traffic {
     return rows
   }
 }
-
-type Db = { db: DuckDBHandle }
 
 describe('incremental refresh of the DuckDB derived tables', () => {
   let dir: string
@@ -157,7 +152,7 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       // returning browsers coming back early (late for their persons) and later, in the same backlog
       for (let i = 0; i < 600; i += 3) rows.push(...traffic.visit(traffic.browsers[i]!, traffic.browsers[i]!.t - (i % 2 ? 200 : -20) * MIN))
       await store.log.append(rows)
-      const conn = (store as unknown as Db).db.derived
+      const conn = dbOf(store).derived
       const r = await refreshDerived(conn, { chunk: 997 })
       expect(r).toMatchObject({ kind: 'refresh' })
       expect(r.events).toBeGreaterThanOrEqual(rows.filter((x) => !x.isBot).length)
