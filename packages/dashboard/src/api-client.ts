@@ -1,6 +1,7 @@
 /**
  * The read API client: every request sends the admin token; a 401 calls `onUnauthorized` (back
- * to sign-in); an error answer becomes an ApiError carrying the API's own message and code
+ * to sign-in) — unless the token it was sent with is no longer the current one: a late answer to a
+ * request made before the user signed out or in again says nothing about the new session. An error answer becomes an ApiError carrying the API's own message and code
  * (`{"error":{"code","message"}}`, docs/errors.md). Requests take an AbortSignal so a view that
  * is left, or re-asked, cancels what it no longer needs.
  */
@@ -39,8 +40,9 @@ export const sitePath = (site: string, path: string) => `/v1/sites/${encodeURICo
 export function createApi(token: () => string | null, onUnauthorized: () => void, fetchImpl: typeof fetch = (...a) => fetch(...a), base = ''): Api {
   async function request<T>(method: string, path: string, init: RequestInit): Promise<T> {
     let res: Response
+    const sent = token()
     try {
-      res = await fetchImpl(base + path, { ...init, method, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token() ?? ''}` } })
+      res = await fetchImpl(base + path, { ...init, method, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${sent ?? ''}` } })
     } catch (err) {
       if (isAbort(err)) throw err
       throw new ApiError(`Cannot reach the collector (${(err as Error).message})`, 0, 'network_error')
@@ -48,7 +50,7 @@ export function createApi(token: () => string | null, onUnauthorized: () => void
     const body: unknown = await res.json().catch(() => null)
     if (res.ok) return body as T
     const e = (body as { error?: { code?: string; message?: string } } | null)?.error
-    if (res.status === 401) onUnauthorized()
+    if (res.status === 401 && token() === sent) onUnauthorized()
     throw new ApiError(e?.message ?? `${res.status} ${res.statusText}`, res.status, e?.code ?? 'http_error')
   }
   return {

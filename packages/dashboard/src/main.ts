@@ -133,9 +133,11 @@ function render({ replace }: { replace: boolean }) {
   restore()
   void runner.run().then(restore)
 
+  const realtimeAbort = new AbortController()
+  stops.push(() => realtimeAbort.abort())
   const realtime = async () => {
     try {
-      const r = await api.get<{ visitors: number }>(sitePath(site.id, 'stats/realtime'), state.filters as Record<string, string>)
+      const r = await api.get<{ visitors: number }>(sitePath(site.id, 'stats/realtime'), state.filters as Record<string, string>, realtimeAbort.signal)
       frame.realtime.textContent = `${fmt.int(r.visitors)} ${r.visitors === 1 ? 'visitor' : 'visitors'} now`
       frame.realtime.dataset.value = String(r.visitors)
     } catch (err) {

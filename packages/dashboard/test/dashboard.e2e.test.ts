@@ -263,7 +263,28 @@ describe.skipIf(!run)('dashboard in real Chromium → real collector with demo d
 
   it('goes back to sign-in on a 401, with a message, and signs in again', async () => {
     const { page, close } = await open(1280)
-    await page.evaluate(() => sessionStorage.setItem('trackway-token', 'a-token-that-was-rotated'))
+    const ROTATED = 'a-token-that-was-rotated'
+    // A busy collector answers the rotated token's realtime request late, after the user signed in
+    // again: that stale request (aborted when the view was left, or its 401 if it still arrives)
+    // must not sign the new session out (CI, under load, hit exactly this).
+    let signedIn!: () => void
+    const again = new Promise<void>((r) => (signedIn = r))
+    let stale = 0
+    let staleRequest: unknown = null
+    await page.route('**/stats/realtime*', async (route) => {
+      if ((await route.request().allHeaders()).authorization !== `Bearer ${ROTATED}`) return route.continue()
+      stale++
+      staleRequest = route.request()
+      await again
+      await route.continue().catch(() => undefined) // the page may have aborted it meanwhile
+    })
+    // listening from the start: Chromium reports an aborted request as failed at once
+    const isStale = (r: unknown) => r === staleRequest
+    const settledStale = new Promise<void>((done) => {
+      page.on('requestfailed', (r) => isStale(r) && done())
+      page.on('requestfinished', (r) => isStale(r) && done())
+    })
+    await page.evaluate((t) => sessionStorage.setItem('trackway-token', t), ROTATED)
     await page.getByTestId('nav-funnel').click()
     await page.getByTestId('login').waitFor()
     expect(await page.getByTestId('login-error').textContent()).toMatch(/not accepted/)
@@ -271,7 +292,13 @@ describe.skipIf(!run)('dashboard in real Chromium → real collector with demo d
     await page.getByTestId('token').fill(TOKEN)
     await page.getByTestId('sign-in').click()
     await settled(page)
+    expect(stale).toBe(1)
+    signedIn()
+    await settledStale
+    await page.waitForTimeout(300)
+    expect(await page.getByTestId('login').count()).toBe(0)
     expect(await page.getByTestId('view-funnel').count()).toBe(1)
+    expect(await page.evaluate(() => sessionStorage.getItem('trackway-token'))).toBe(TOKEN)
     await close()
   })
 
