@@ -14,7 +14,7 @@
 //   node bench/live.mjs --sizes 50000 --seconds 5
 //
 // Writes bench/results/live.json; prints a Markdown table.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +31,8 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'idle-seconds': { type: 'string', default: '10' },
     'memory-limit': { type: 'string' },
+    // the collector's own log (level info) into this file, for finding what a failed run did
+    'child-log': { type: 'string' },
   },
 })
 const SIZES = opt.sizes.split(',').map(Number)
@@ -93,8 +95,13 @@ async function runSize(n) {
   const dir = mkdtempSync(join(tmpdir(), 'trackway-live-'))
   const port = await freePort()
   const args = [BIN, 'serve', '--port', String(port), '--store', `duckdb:${join(dir, 'live.duckdb')}`, '--admin-token', TOKEN,
-    '--site', `${SITE}:${ORIGIN}`, '--log-level', 'warn', ...(opt['memory-limit'] ? ['--memory-limit', opt['memory-limit']] : [])]
+    '--site', `${SITE}:${ORIGIN}`, '--log-level', opt['child-log'] ? 'info' : 'warn', ...(opt['memory-limit'] ? ['--memory-limit', opt['memory-limit']] : [])]
   const child = spawnNode(args)
+  if (opt['child-log']) {
+    const file = createWriteStream(opt['child-log'], { flags: 'a' })
+    child.stdout.pipe(file)
+    child.stderr.pipe(file)
+  }
   const out = { events: n }
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`, child, 60_000)
@@ -121,6 +128,7 @@ async function runSize(n) {
     const rss2 = sampleRss(child.pid)
     // the first report derives what the fill left (timed apart), then the idle phase
     out.catchUpMs = Math.round((await report(port, 'overview')).ms)
+    log(`  ${n}: first report after the fill (deriving what it left) ${out.catchUpMs} ms`)
     await sleep(1500)
     let acked = pageviews
     let sentPv = pageviews

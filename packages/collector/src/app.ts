@@ -116,6 +116,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
           metrics.observe('trackway_derivation_duration_seconds', e.ms / 1000)
           if (e.kind === 'refresh' && e.ms <= 1000) return // the usual refresh under ingest: counted, not logged
         }
+        if (e.phase === 'failed') {
+          metrics.inc('trackway_derivations_total', 1, { kind: 'failed' })
+          app.log.warn({ full: e.full, ms: e.ms, error: e.message }, 'deriving persons and sessions failed: nothing changed, the next report or refresh tries again')
+          return
+        }
         if (e.events === 0) return // a new, empty store: nothing worth saying
         if (e.phase === 'rebuilding') app.log.info({ events: e.events }, 'deriving persons and sessions from the whole event log (about 2 minutes per 10M events on 2 cores)')
         else app.log.info(e, `derived persons and sessions (${e.kind}) in ${(e.ms / 1000).toFixed(1)} s`)

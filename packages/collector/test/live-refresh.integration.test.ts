@@ -6,6 +6,8 @@ import { tempDir } from './fixtures/helpers.js'
 import { dbOf, expectSameAsRebuild, MIN, T0, tables } from './fixtures/derived-tables.js'
 import { row } from './fixtures/rows.js'
 import { refreshDerived } from '../src/store/duckdb/derive/materialize.js'
+import { count } from '../src/store/duckdb/derive/from-log.js'
+import type { DeriveEvent } from '../src/store/derivation.js'
 
 
 /** A small deterministic PRNG (mulberry32): the same data every run. */
@@ -153,9 +155,82 @@ describe('incremental refresh of the DuckDB derived tables', () => {
       for (let i = 0; i < 600; i += 3) rows.push(...traffic.visit(traffic.browsers[i]!, traffic.browsers[i]!.t - (i % 2 ? 200 : -20) * MIN))
       await store.log.append(rows)
       const conn = dbOf(store).derived
-      const r = await refreshDerived(conn, { chunk: 997 })
+      // committing a step every ~3,000 rowids, with the late persons listed in tw_redo meanwhile
+      const r = await refreshDerived(conn, { chunk: 997, commitEvery: 2_900 })
       expect(r).toMatchObject({ kind: 'refresh' })
       expect(r.events).toBeGreaterThanOrEqual(rows.filter((x) => !x.isBot).length)
+      await expectSameAsRebuild(store, await tables(store))
+    } finally {
+      await store.close()
+    }
+  }, 120_000)
+
+  it('re-derives a fill of history (nearly every event late for its person) in groups of persons, to the same tables as a rebuild', async () => {
+    const store = new DuckDBStore(join(dir, 'fill.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const traffic = new Traffic()
+      const recent: EventRow[] = []
+      for (let i = 0; i < 900; i++) recent.push(...traffic.visit(traffic.browser(T0 + 3 * 24 * 60 * MIN + i * MIN)))
+      await store.log.append(recent)
+      await store.derivation.refresh()
+      // the history arrives afterwards, in random time order: earlier visits of every browser, with
+      // signups and identifies (some as other browsers' users) moving links between persons
+      const r = rng(11)
+      const fill: EventRow[] = []
+      for (const b of traffic.browsers) for (let v = 0; v < 2; v++) fill.push(...traffic.visit({ ...b }, T0 + Math.floor(r() * 2 * 24 * 60) * MIN))
+      fill.sort(() => r() - 0.5)
+      await store.log.append(fill)
+      const conn = dbOf(store).derived
+      const steps: DeriveEvent[] = []
+      const result = await refreshDerived(conn, { slowGroup: 1_000, progress: (e) => steps.push(e) })
+      expect(result).toMatchObject({ kind: 'refresh' })
+      expect(result.persons).toBeGreaterThan(800)
+      // it ran in groups, each committed: a group per ~1,000 events of the ~800 late persons
+      expect(steps.length).toBeGreaterThan(5)
+      expect(steps.at(-1)).toMatchObject({ phase: 'step', step: steps.length, steps: steps.length })
+      expect(await count(conn, 'SELECT count(*) FROM tw_redo')).toBe(0)
+      await expectSameAsRebuild(store, await tables(store))
+    } finally {
+      await store.close()
+    }
+  }, 120_000)
+
+  it('a refresh stopped between the slow path\'s groups leaves the rest listed; the next one finishes them, to the same tables as a rebuild', async () => {
+    const store = new DuckDBStore(join(dir, 'redo.duckdb'), { backgroundRefresh: false })
+    await store.init()
+    try {
+      const traffic = new Traffic()
+      const recent: EventRow[] = []
+      for (let i = 0; i < 900; i++) recent.push(...traffic.visit(traffic.browser(T0 + 3 * 24 * 60 * MIN + i * MIN)))
+      await store.log.append(recent)
+      await store.derivation.refresh()
+      const r = rng(5)
+      const fill = traffic.browsers.flatMap((b) => traffic.visit({ ...b }, T0 + Math.floor(r() * 2 * 24 * 60) * MIN))
+      await store.log.append(fill)
+      const conn = dbOf(store).derived
+      const stop = new AbortController()
+      let groups = 0
+      const stopped = await refreshDerived(conn, {
+        slowGroup: 1_000,
+        signal: stop.signal,
+        progress: (e) => {
+          if (e.phase === 'step' && e.step === 3) stop.abort(new Error('closing'))
+          if (e.phase === 'step') groups = e.steps
+        },
+      }).catch((e: Error) => e)
+      expect(stopped).toBeInstanceOf(Error)
+      expect(groups).toBeGreaterThan(3)
+      // two groups committed, the rest still listed
+      const listed = await count(conn, 'SELECT count(*) FROM tw_redo')
+      expect(listed).toBeGreaterThan(0)
+      expect(await count(conn, 'SELECT count(*) FROM tw_persons')).toBeGreaterThan(listed)
+      // no new events: the next refresh still has work, the listed persons
+      const next = await refreshDerived(conn, {})
+      expect(next).toMatchObject({ kind: 'refresh' })
+      expect(next.persons).toBeGreaterThanOrEqual(listed)
+      expect(await count(conn, 'SELECT count(*) FROM tw_redo')).toBe(0)
+      expect(await refreshDerived(conn, {})).toMatchObject({ kind: 'none' })
       await expectSameAsRebuild(store, await tables(store))
     } finally {
       await store.close()

@@ -45,6 +45,9 @@ describe('--memory-limit caps the store engine', () => {
     const res = await app.inject({ method: 'GET', url: `/v1/sites/shop/stats/overview?from=${day}&to=${day}`, headers: { authorization: `Bearer ${TOKEN}` } })
     expect(res.statusCode).toBe(503)
     expect(res.json().error.code).toBe('memory_limit_exceeded')
+    // the failed refresh is counted (and logged at warn with DuckDB's message)
+    const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(metrics.body).toMatch(/^trackway_derivations_total\{kind="failed"\} [1-9]/m)
     // the collector goes on: health, and reads that fit
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
     expect(Number((await query(app, 'SELECT count(*) AS n FROM events'))[0]!.n)).toBe(200_000)

@@ -34,6 +34,8 @@ export interface Derivation {
 /** Told when persons and sessions are derived from the whole log (minutes on a large store), and after. */
 export type DeriveEvent =
   | { phase: 'rebuilding'; events: number }
-  /** A rebuild's progress: step `step` of `steps` (`name`) starts, `ms` after the rebuild did. */
+  /** A rebuild's progress, or a refresh's slow path in groups: step `step` of `steps` (`name`) starts, `ms` after the rebuild or refresh did. */
   | { phase: 'step'; step: number; steps: number; name: string; ms: number }
   | { phase: 'done'; kind: 'rebuild' | 'refresh'; events: number; persons: number; ms: number }
+  /** A refresh or rebuild failed (`message`: the store's own error): nothing changed; the next report or refresh tries again. */
+  | { phase: 'failed'; full: boolean; message: string; ms: number }

@@ -114,7 +114,13 @@ export class DuckDBDerivation implements Derivation {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
       this.db.assertSound()
-      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal }).catch((err: unknown) => this.db.commitFailed(err))
+      const t0 = performance.now()
+      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal })
+        .catch((err: unknown) => this.db.commitFailed(err))
+        .catch((err: unknown) => {
+          if (!this.closing.signal.aborted) this.options.onDerive?.({ phase: 'failed', full, message: (err as Error).message, ms: Math.round(performance.now() - t0) })
+          throw err
+        })
       this.running = { appends, done: done.catch(() => undefined) }
       let result: RefreshResult
       try {

@@ -56,7 +56,7 @@ FROM (
 ) s
 WHERE tw_persons.site = s.site AND tw_persons.person = s.person`
 
-export const DROP_TEMP = ['tw_dirty', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_nl', 'tw_jses', 'tw_cont', 'tw_cses', 'tw_jp', 'tw_jo', 'tw_nk', 'tw_ford', 'tw_pm'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
+export const DROP_TEMP = ['tw_dirty', 'tw_dirty_all', 'tw_cand_anon', 'tw_cand', 'tw_dpe', 'tw_dses', 'tw_dord', 'tw_dpno', 'tw_nl', 'tw_jses', 'tw_cont', 'tw_cses', 'tw_jp', 'tw_jo', 'tw_nk', 'tw_ford', 'tw_pm'].map((t) => `DROP TABLE IF EXISTS temp.${t}`)
 
 
 /** Sessions, events and orders of the persons derived into tw_dpe. */
@@ -94,3 +94,65 @@ export async function rederive(conn: Runner): Promise<number> {
   return count(conn, 'SELECT count(*) FROM tw_dpe')
 }
 
+
+/**
+ * Events per group of the slow path (`rederiveInGroups`): a group's statements window at most
+ * about this many events. The 200k-event fill of bench/live.mjs (nearly every event late) was
+ * re-derived in one group within the default 384MB memory limit; 1.6M was not.
+ */
+export const SLOW_GROUP_EVENTS = 150_000
+/** Up to this many persons the slow path runs in the refresh's own transaction, as one group. */
+export const SLOW_INLINE_PERSONS = 500
+
+/**
+ * The persons of the durable `tw_redo` list derived again, in groups of about `budget` events,
+ * each group in its own transaction that also takes its persons off the list (so a failure or a
+ * crash part way leaves the rest listed for the next refresh, and nothing half done). A person's
+ * derivation depends only on their own events, so groups are independent; committing each one
+ * lets DuckDB free its temporary tables (inside one transaction it keeps every replaced one until
+ * the COMMIT: a fill of history re-derived in one transaction exceeded 384MB at 1.6M events).
+ * A person's events are estimated by their derived `last_seq` (their position count) plus an even
+ * share of the refresh's `newEvents`. Runs outside a transaction; `commit` commits one.
+ */
+export async function rederiveInGroups(
+  conn: Runner,
+  { newEvents, budget = SLOW_GROUP_EVENTS, signal, commit, onGroup }: {
+    newEvents: number
+    budget?: number
+    signal?: AbortSignal
+    commit: () => Promise<void>
+    /** Told before each group: its index and the number of groups. */
+    onGroup?: (group: number, groups: number) => void
+  },
+): Promise<{ events: number; persons: number }> {
+  const persons = await count(conn, 'SELECT count(*) FROM tw_redo')
+  const share = Math.ceil(newEvents / Math.max(1, persons))
+  await conn.run('BEGIN TRANSACTION')
+  await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dirty_all AS
+    SELECT r.site, r.person,
+      (floor((sum(coalesce(p.last_seq, 0) + ${share}) OVER (ORDER BY r.site, r.person ROWS UNBOUNDED PRECEDING) - 1) / ${Math.max(1, Math.floor(budget))}))::BIGINT AS g
+    FROM tw_redo r LEFT JOIN tw_persons p USING (site, person)`)
+  await commit()
+  const groups = await count(conn, 'SELECT coalesce(max(g), -1) + 1 FROM tw_dirty_all')
+  let events = 0
+  for (let g = 0; g < groups; g++) {
+    signal?.throwIfAborted()
+    onGroup?.(g, groups)
+    await conn.run('BEGIN TRANSACTION')
+    try {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE tw_dirty AS SELECT site, person FROM tw_dirty_all WHERE g = ${g}`)
+      events += await rederive(conn)
+      await conn.run(REDO_DONE_SQL)
+      await commit()
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  }
+  return { events, persons }
+}
+
+/** The persons of `tw_dirty` off the `tw_redo` list. */
+export const REDO_DONE_SQL = `DELETE FROM tw_redo r WHERE EXISTS (SELECT 1 FROM tw_dirty d WHERE d.site = r.site AND d.person = r.person)`
+/** `tw_dirty` as the `tw_redo` list. */
+export const REDO_SAVE_SQL = `DELETE FROM tw_redo; INSERT INTO tw_redo SELECT DISTINCT site, person FROM tw_dirty`

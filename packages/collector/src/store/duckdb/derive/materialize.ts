@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { DeriveEvent, RefreshResult } from '../../derivation.js'
 import { personLastSql, refreshTouched, stageDirty } from './incremental.js'
+import { key } from './fast-path.js'
 import { derivedSessionsSql, newPersonsSql } from './tables.js'
-import { ALL_LINKS_SQL, count, derivedEvents, DROP_TEMP, INSERT_EVENTS_SQL, INSERT_SESSIONS_SQL, ORDERS_SQL, rederive, type Runner } from './from-log.js'
+import { ALL_LINKS_SQL, count, derivedEvents, DROP_TEMP, INSERT_EVENTS_SQL, INSERT_SESSIONS_SQL, ORDERS_SQL, rederive, rederiveInGroups, REDO_DONE_SQL, REDO_SAVE_SQL, SLOW_INLINE_PERSONS, type Runner } from './from-log.js'
 import { commit } from '../handle.js'
 
 /**
@@ -30,6 +31,9 @@ export const DERIVED_VERSION = 5
  * - `tw_links`: each browser's earliest identify/signup (SPEC §4's link), with its t and id.
  * - `tw_pe`: every non-bot event with its person, session and position in the person's events.
  * - `tw_orders`: each order once, at its earliest purchase event (SPEC §5).
+ * - `tw_redo`: persons a refresh found to need deriving again from the log (late events, moved
+ *   links) and has not yet: a large refresh commits in steps (REFRESH_COMMIT_EVERY, the slow
+ *   path's groups), and the next refresh starts with whoever is listed. Empty between refreshes.
  */
 export const DERIVED_DDL = [
   `CREATE SEQUENCE IF NOT EXISTS tw_pno_seq`,
@@ -51,6 +55,7 @@ export const DERIVED_DDL = [
      id VARCHAR NOT NULL, type VARCHAR NOT NULL, name VARCHAR, t BIGINT NOT NULL, path VARCHAR NOT NULL,
      order_id VARCHAR, revenue DOUBLE, engaged_ms DOUBLE, referral_code VARCHAR, score INTEGER, experiment VARCHAR, variant VARCHAR,
      anonymous_id VARCHAR NOT NULL, user_id VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS tw_redo (site VARCHAR NOT NULL, person VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS tw_orders (
      site VARCHAR NOT NULL, order_id VARCHAR NOT NULL, first_id VARCHAR NOT NULL, first_t BIGINT NOT NULL,
      revenue DOUBLE, sid BIGINT NOT NULL, pno BIGINT NOT NULL, seq BIGINT NOT NULL)`,
@@ -59,6 +64,12 @@ export const DERIVED_DDL = [
 
 /** Rowids per range of a refresh: the events of one range are held in the process at once. */
 export const REFRESH_CHUNK = 10_000
+/**
+ * A refresh of a longer backlog commits after about this many rowids (with the mark and the
+ * persons still to re-derive in `tw_redo`): inside one transaction DuckDB keeps every replaced
+ * staging table until the COMMIT, so a backlog of 1.6M events filled a 384MB limit.
+ */
+export const REFRESH_COMMIT_EVERY = 100_000
 
 /**
  * Brings the derived tables up to date with the event log, in one transaction (a crash leaves the
@@ -82,9 +93,13 @@ export interface RefreshOptions {
   memoryLock?: () => Promise<() => void>
   /** Aborted: the refresh stops at the next range or step and rolls back (the store is closing). */
   signal?: AbortSignal
+  /** Events per group of the slow path (from-log.ts SLOW_GROUP_EVENTS). */
+  slowGroup?: number
+  /** Rowids after which a refresh commits a step (REFRESH_COMMIT_EVERY). */
+  commitEvery?: number
 }
 
-export async function refreshDerived(conn: DuckDBConnection, { full = false, progress, chunk = REFRESH_CHUNK, memoryLock, signal }: RefreshOptions = {}): Promise<RefreshResult> {
+export async function refreshDerived(conn: DuckDBConnection, { full = false, progress, chunk = REFRESH_CHUNK, memoryLock, signal, slowGroup, commitEvery = REFRESH_COMMIT_EVERY }: RefreshOptions = {}): Promise<RefreshResult> {
   const t0 = performance.now()
   let big = true
   let restoreLimit: string | null = null
@@ -103,11 +118,11 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
   let slowPath = false
   await conn.run('BEGIN TRANSACTION')
   try {
-    const [state, topRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown]
+    const [state, topRow, redoRow] = (await conn.runAndReadAll('SELECT (SELECT {mark: max(mark), version: max(version)} FROM tw_state) AS state, (SELECT coalesce(max(rowid), -1) FROM events) AS top, (SELECT count(*) FROM tw_redo) AS redo')).getRowsJS()[0] as [{ mark: unknown; version: unknown } | null, unknown, unknown]
     const top = Number(topRow)
     const rebuild = full || state === null || state.mark === null || Number(state.version) !== DERIVED_VERSION
     const mark = rebuild ? -1 : Number(state!.mark)
-    if (!rebuild && top <= mark) {
+    if (!rebuild && top <= mark && Number(redoRow) === 0) {
       big = false
       await commit(conn)
       return { kind: 'none', events: 0, persons: 0, ms: performance.now() - t0 }
@@ -133,7 +148,7 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
         ['persons\' last sessions', personLastSql('SELECT pno, sid, end_t, last_id, last_seq, ckey_end FROM tw_dses')],
       ]
       // tables of another version may have other columns: created again
-      for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
+      for (const t of ['tw_pe', 'tw_sessions', 'tw_orders', 'tw_persons', 'tw_links', 'tw_redo']) await conn.run(`DROP TABLE IF EXISTS ${t}`)
       for (const sql of DERIVED_DDL) await conn.run(sql)
       for (const [i, [name, sql]] of steps.entries()) {
         signal?.throwIfAborted()
@@ -147,23 +162,54 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
       persons = 0
       // in rowid ranges: each range's events are worked out in the process (incremental.ts), and a
       // refresh after a long pause (a restart, a big import) must not hold them all at once; the
-      // persons of the slow path are derived again once, after the last range
+      // persons of the slow path — those a refresh before left listed in tw_redo, and those found
+      // now — are derived again once, after the last range
       const slow = new Map<string, { site: string; person: string }>()
+      for (const [site, person] of (await conn.runAndReadAll('SELECT site, person FROM tw_redo')).getRowsJS() as [string, string][]) {
+        slow.set(key(site, person), { site, person })
+      }
+      let since = 0
       for (let from = mark; from < top; from += chunk) {
         signal?.throwIfAborted()
-        const done = await refreshTouched(conn, from, Math.min(top, from + chunk), slow)
+        const to = Math.min(top, from + chunk)
+        const done = await refreshTouched(conn, from, to, slow)
         events += done.events
         persons += done.persons
+        since += to - from
+        if (since >= commitEvery && to < top) {
+          // a step: what is derived so far, its mark, and who still needs the slow path
+          await saveRedo(conn, slow)
+          await conn.run(markSql(to))
+          await commit(conn)
+          await conn.run('BEGIN TRANSACTION')
+          since = 0
+        }
+      }
+      if (slow.size > SLOW_INLINE_PERSONS) {
+        // many persons to derive again (a fill of history): listed, committed with the mark, then in groups
+        slowPath = true
+        await saveRedo(conn, slow)
+        await conn.run(markSql(top))
+        await locked(() => commit(conn))
+        const done = await rederiveInGroups(heavy, {
+          newEvents: top - mark, budget: slowGroup, signal, commit: () => locked(() => commit(conn)),
+          onGroup: (g, n) => progress?.({ phase: 'step', step: g + 1, steps: n, name: 'persons with late events, from the log', ms: Math.round(performance.now() - t0) }),
+        })
+        events += done.events
+        persons += done.persons
+        big = true
+        return { kind: 'refresh', events, persons, ms: performance.now() - t0 }
       }
       if (slow.size > 0) {
         signal?.throwIfAborted()
         slowPath = true
         await stageDirty(conn, slow.values())
         events += await rederive(heavy)
+        await conn.run(REDO_DONE_SQL)
         persons += slow.size
       }
     }
-    await conn.run(`DELETE FROM tw_state; INSERT INTO tw_state VALUES (${top}, ${DERIVED_VERSION})`)
+    await conn.run(markSql(top))
     if (rebuild || slowPath) await locked(() => commit(conn))
     else await commit(conn)
     // small temporary tables are replaced by the next refresh; large ones go now
@@ -176,4 +222,12 @@ export async function refreshDerived(conn: DuckDBConnection, { full = false, pro
     if (big) for (const sql of DROP_TEMP) await conn.run(sql).catch(() => undefined)
     if (restoreLimit !== null) await conn.run(`SET GLOBAL memory_limit = '${restoreLimit.replace(/'/g, '')}'`).catch(() => undefined)
   }
+}
+
+const markSql = (mark: number) => `DELETE FROM tw_state; INSERT INTO tw_state VALUES (${mark}, ${DERIVED_VERSION})`
+
+/** `slow` as the durable `tw_redo` list (see DERIVED_DDL). */
+async function saveRedo(conn: DuckDBConnection, slow: Map<string, { site: string; person: string }>): Promise<void> {
+  await stageDirty(conn, slow.values())
+  await conn.run(REDO_SAVE_SQL)
 }
