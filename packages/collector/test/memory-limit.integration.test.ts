@@ -45,9 +45,11 @@ describe('--memory-limit caps the store engine', () => {
     const res = await app.inject({ method: 'GET', url: `/v1/sites/shop/stats/overview?from=${day}&to=${day}`, headers: { authorization: `Bearer ${TOKEN}` } })
     expect(res.statusCode).toBe(503)
     expect(res.json().error.code).toBe('memory_limit_exceeded')
-    // the failed refresh is counted (and logged at warn with DuckDB's message)
+    // the refresh was tried 3 times (each try keeps what it committed) and each failure counted
+    // (and logged at warn with DuckDB's message)
     const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })
-    expect(metrics.body).toMatch(/^trackway_derivations_total\{kind="failed"\} [1-9]/m)
+    const failed = Number(/^trackway_derivations_total\{kind="failed"\} (\d+)/m.exec(metrics.body)?.[1])
+    expect(failed).toBeGreaterThanOrEqual(3)
     // the collector goes on: health, and reads that fit
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
     expect(Number((await query(app, 'SELECT count(*) AS n FROM events'))[0]!.n)).toBe(200_000)

@@ -14,6 +14,8 @@ import { refreshDerived } from './derive/materialize.js'
 const REFRESH_QUIET_MS = 1000
 const REFRESH_MAX_LAG_MS = 10_000
 const REFRESH_MAX_SHARE = 10
+/** Tries of a refresh that runs out of memory (see derive()). */
+const OOM_TRIES = 3
 
 /**
  * Keeps the derived tables (materialize.ts) up to date with the log on the `derived`
@@ -114,13 +116,28 @@ export class DuckDBDerivation implements Derivation {
       const appends = this.appends
       if (!full && this.derivedAppends === appends) return null
       this.db.assertSound()
-      const t0 = performance.now()
-      const done = refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal })
-        .catch((err: unknown) => this.db.commitFailed(err))
-        .catch((err: unknown) => {
-          if (!this.closing.signal.aborted) this.options.onDerive?.({ phase: 'failed', full, message: (err as Error).message, ms: Math.round(performance.now() - t0) })
-          throw err
-        })
+      const attempt = async (): Promise<RefreshResult> => {
+        const t0 = performance.now()
+        return refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal })
+          .catch((err: unknown) => this.db.commitFailed(err))
+          .catch((err: unknown) => {
+            if (!this.closing.signal.aborted) this.options.onDerive?.({ phase: 'failed', full, message: (err as Error).message, ms: Math.round(performance.now() - t0) })
+            throw err
+          })
+      }
+      // A refresh that runs out of memory (ingest's and reports' statements share the limit) is
+      // tried again: a long one commits its steps and slow-path groups, so each try goes on from
+      // where the last one stopped.
+      const tries = async (): Promise<RefreshResult> => {
+        for (let i = 1; ; i++) {
+          try {
+            return await attempt()
+          } catch (err) {
+            if (full || i >= OOM_TRIES || this.closing.signal.aborted || !(err instanceof Error && /^Out of Memory Error/.test(err.message))) throw err
+          }
+        }
+      }
+      const done = tries()
       this.running = { appends, done: done.catch(() => undefined) }
       let result: RefreshResult
       try {
