@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
-import type { DuckDBHandle } from './handle.js'
+import { isOutOfMemory, type DuckDBHandle } from './handle.js'
 import { refreshDerived } from './derive/materialize.js'
 
 /**
@@ -133,7 +133,7 @@ export class DuckDBDerivation implements Derivation {
           try {
             return await attempt()
           } catch (err) {
-            if (full || i >= OOM_TRIES || this.closing.signal.aborted || !(err instanceof Error && /^Out of Memory Error/.test(err.message))) throw err
+            if (full || i >= OOM_TRIES || this.closing.signal.aborted || !isOutOfMemory(err)) throw err
           }
         }
       }

@@ -6,7 +6,7 @@ import type { BackupResult, Store, StoreOptions } from '../store.js'
 import { MACROS } from './derive/macros.js'
 import { DDL, SCHEMA_VERSION } from './schema.js'
 import { DERIVED_DDL } from './derive/materialize.js'
-import { DuckDBHandle } from './handle.js'
+import { DuckDBHandle, isOutOfMemory } from './handle.js'
 import { DuckDBEventLog } from './event-log.js'
 import { DuckDBCatalog } from './catalog.js'
 import { DuckDBDerivation } from './derivation.js'
@@ -36,8 +36,7 @@ export class DuckDBStore implements Store {
         await this.derivation.current()
         return await this.db.query(sql, params)
       } catch (err) {
-        // DuckDB's message, e.g. "Out of Memory Error: failed to allocate data of size 64.0 MiB (953.6 MiB/953.6 MiB used)"
-        if (err instanceof Error && /^Out of Memory Error/.test(err.message)) throw new MemoryLimitExceeded(options.memoryLimit ?? 'default')
+        if (isOutOfMemory(err)) throw new MemoryLimitExceeded(options.memoryLimit ?? 'default')
         throw err
       }
     })
