@@ -78,6 +78,28 @@ class Traffic {
   }
 }
 
+/**
+ * A store whose 900 browsers have one derived visit each, then their history arriving afterwards
+ * (`visits` earlier visits per browser at random times of the two days before, in random order if
+ * `shuffle`): nearly every event late for its person, with signups and identifies (some as other
+ * browsers' users) moving links between persons. Not yet refreshed.
+ */
+async function storeWithLateHistory(file: string, { seed, visits, shuffle }: { seed: number; visits: number; shuffle: boolean }) {
+  const store = new DuckDBStore(file, { backgroundRefresh: false })
+  await store.init()
+  const traffic = new Traffic()
+  const recent: EventRow[] = []
+  for (let i = 0; i < 900; i++) recent.push(...traffic.visit(traffic.browser(T0 + 3 * 24 * 60 * MIN + i * MIN)))
+  await store.log.append(recent)
+  await store.derivation.refresh()
+  const r = rng(seed)
+  const fill: EventRow[] = []
+  for (const b of traffic.browsers) for (let v = 0; v < visits; v++) fill.push(...traffic.visit({ ...b }, T0 + Math.floor(r() * 2 * 24 * 60) * MIN))
+  if (shuffle) fill.sort(() => r() - 0.5)
+  await store.log.append(fill)
+  return { store, conn: dbOf(store).derived }
+}
+
 describe('incremental refresh of the DuckDB derived tables', () => {
   let dir: string
   let cleanup: () => Promise<void>
@@ -166,22 +188,8 @@ describe('incremental refresh of the DuckDB derived tables', () => {
   }, 120_000)
 
   it('re-derives a fill of history (nearly every event late for its person) in groups of persons, to the same tables as a rebuild', async () => {
-    const store = new DuckDBStore(join(dir, 'fill.duckdb'), { backgroundRefresh: false })
-    await store.init()
+    const { store, conn } = await storeWithLateHistory(join(dir, 'fill.duckdb'), { seed: 11, visits: 2, shuffle: true })
     try {
-      const traffic = new Traffic()
-      const recent: EventRow[] = []
-      for (let i = 0; i < 900; i++) recent.push(...traffic.visit(traffic.browser(T0 + 3 * 24 * 60 * MIN + i * MIN)))
-      await store.log.append(recent)
-      await store.derivation.refresh()
-      // the history arrives afterwards, in random time order: earlier visits of every browser, with
-      // signups and identifies (some as other browsers' users) moving links between persons
-      const r = rng(11)
-      const fill: EventRow[] = []
-      for (const b of traffic.browsers) for (let v = 0; v < 2; v++) fill.push(...traffic.visit({ ...b }, T0 + Math.floor(r() * 2 * 24 * 60) * MIN))
-      fill.sort(() => r() - 0.5)
-      await store.log.append(fill)
-      const conn = dbOf(store).derived
       const steps: DeriveEvent[] = []
       const result = await refreshDerived(conn, { slowGroup: 1_000, progress: (e) => steps.push(e) })
       expect(result).toMatchObject({ kind: 'refresh' })
@@ -197,18 +205,8 @@ describe('incremental refresh of the DuckDB derived tables', () => {
   }, 120_000)
 
   it('a refresh stopped between the slow path\'s groups leaves the rest listed; the next one finishes them, to the same tables as a rebuild', async () => {
-    const store = new DuckDBStore(join(dir, 'redo.duckdb'), { backgroundRefresh: false })
-    await store.init()
+    const { store, conn } = await storeWithLateHistory(join(dir, 'redo.duckdb'), { seed: 5, visits: 1, shuffle: false })
     try {
-      const traffic = new Traffic()
-      const recent: EventRow[] = []
-      for (let i = 0; i < 900; i++) recent.push(...traffic.visit(traffic.browser(T0 + 3 * 24 * 60 * MIN + i * MIN)))
-      await store.log.append(recent)
-      await store.derivation.refresh()
-      const r = rng(5)
-      const fill = traffic.browsers.flatMap((b) => traffic.visit({ ...b }, T0 + Math.floor(r() * 2 * 24 * 60) * MIN))
-      await store.log.append(fill)
-      const conn = dbOf(store).derived
       const stop = new AbortController()
       let groups = 0
       const stopped = await refreshDerived(conn, {

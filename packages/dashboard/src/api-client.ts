@@ -1,7 +1,8 @@
 /**
  * The read API client: every request sends the admin token; a 401 calls `onUnauthorized` (back
  * to sign-in) — unless the token it was sent with is no longer the current one: a late answer to a
- * request made before the user signed out or in again says nothing about the new session. An error answer becomes an ApiError carrying the API's own message and code
+ * request made before the user signed out or in again says nothing about the new session. An
+ * error answer becomes an ApiError carrying the API's own message and code
  * (`{"error":{"code","message"}}`, docs/errors.md). Requests take an AbortSignal so a view that
  * is left, or re-asked, cancels what it no longer needs.
  */
