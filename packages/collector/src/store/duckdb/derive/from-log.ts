@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
+import { COLUMNS, derivationCte, DIRTY_CANDIDATES_SQL } from './sessions-sql.js'
 import { personLastSql } from './incremental.js'
 import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 
@@ -12,10 +12,8 @@ import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 export const derivedEvents = (scope: 'all' | 'dirty') => `
 CREATE OR REPLACE TEMP TABLE tw_dpe AS
 WITH ${derivationCte(scope)}
-SELECT site, person, session_no, person_seq AS seq, starts, id, type, name, t, path, order_id, revenue, engaged_ms,
-  referral_code, score, experiment, variant, anonymous_id, user_id, referrer_domain, url_ref, device, browser, os, country,
-  utm_source, utm_medium, utm_campaign, utm_term, utm_content, utm_id, gclid, fbclid, msclkid, ckey, cpv
-FROM pe`
+SELECT pe.site, pe.person, pe.session_no, pe.person_seq AS seq, pe.starts, ${COLUMNS.filter((c) => c !== 'site').map((c) => `e.${c}`).join(', ')}, pe.ckey, pe.cpv
+FROM pe JOIN events e ON e.rowid = pe.rid`
 
 export const INSERT_SESSIONS_SQL = `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`
 

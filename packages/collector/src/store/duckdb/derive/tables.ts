@@ -13,25 +13,30 @@ SELECT site, person, nextval('tw_pno_seq'), solo FROM (
 ) d
 WHERE NOT EXISTS (SELECT 1 FROM tw_persons p WHERE p.site = d.site AND p.person = d.person)`
 
-const GOAL_SQL = `list_sort(list(DISTINCT CASE WHEN type = 'custom' THEN 'custom:' || name ELSE type END)
-      FILTER (WHERE type <> 'custom' OR name IS NOT NULL))`
+const GOAL_SQL = `list_sort(list_distinct(list(CASE WHEN type = 'custom' THEN 'custom:' || name ELSE type END)
+      FILTER (WHERE type <> 'custom' OR name IS NOT NULL)))`
 
-/** Per-session aggregates of the events of `src` grouped by (site, person, session_no). */
+/**
+ * Per-session aggregates of the events of `src` grouped by (site, person, session_no). `seq` orders
+ * a person's events by (t, id), so it stands for that order here: arg_max over a struct key and
+ * ordered aggregates (`list(… ORDER BY …)`, `list(DISTINCT …)`) cost DuckDB 2.5× as much (1.56M
+ * sessions: 3.6–4.6 s vs 1.4–1.6 s, the same rows; measured side by side).
+ */
 export const sessionAggSql = (src: string, where = '') => `
 agg AS (
   SELECT site, person, session_no, max(t) AS end_t,
     count(*) FILTER (WHERE type = 'pageview') AS pageviews,
-    arg_max(path, (t, id)) FILTER (WHERE type = 'pageview') AS exit_page,
+    arg_max(path, seq) FILTER (WHERE type = 'pageview') AS exit_page,
     count(*) FILTER (WHERE type NOT IN ('pageview', 'engagement')) AS others,
     max(seq) FILTER (WHERE type = 'pageview') AS last_pv,
     min(seq) FILTER (WHERE type = 'cart_add') AS first_cart,
     min(seq) FILTER (WHERE type = 'checkout') AS first_checkout,
     max(seq) FILTER (WHERE type = 'purchase') AS last_purchase,
     ${GOAL_SQL} AS goals,
-    list(path ORDER BY seq) FILTER (WHERE type = 'pageview') AS pages,
+    list_transform(list_sort(list({s: seq, p: path}) FILTER (WHERE type = 'pageview')), x -> x.p) AS pages,
     sum(engaged_ms) FILTER (WHERE type = 'engagement') AS engaged,
-    arg_max(id, (t, id)) AS last_id, max(seq) AS last_seq,
-    arg_max(ckey, (t, id)) FILTER (WHERE cpv) AS cpv_key
+    arg_max(id, seq) AS last_id, max(seq) AS last_seq,
+    arg_max(ckey, seq) FILTER (WHERE cpv) AS cpv_key
   FROM ${src} ${where} GROUP BY site, person, session_no
 ),
 tails AS (
