@@ -7,13 +7,13 @@ const QUARANTINED = 'a commit failed and its outcome is unknown; the collector t
 
 export type Params = Record<string, DuckDBValue>
 
-/** A COMMIT that threw: its outcome is unknown (see DuckDBHandle.quarantine). */
 /**
  * DuckDB ran out of its memory_limit, e.g. "Out of Memory Error: failed to allocate data of size
  * 64.0 MiB (953.6 MiB/953.6 MiB used)": a report answers memory_limit_exceeded, a refresh tries again.
  */
 export const isOutOfMemory = (err: unknown): boolean => err instanceof Error && /^Out of Memory Error/.test(err.message)
 
+/** A COMMIT that threw: its outcome is unknown (see DuckDBHandle.quarantine). */
 export class CommitFailed extends Error {
   constructor(override readonly cause: Error) {
     super(cause.message)
