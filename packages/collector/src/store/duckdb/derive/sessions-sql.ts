@@ -1,3 +1,6 @@
+import { CAMPAIGN_FIELDS } from '../../../core/channels.js'
+import { EVENT_COLUMNS } from '../../event-columns.js'
+
 /**
  * The derivation of SPEC §4 in SQL: persons and sessions from the event log, for the
  * materialization (materialize.ts) to store. Bots are excluded.
@@ -27,9 +30,6 @@ Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
 export const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',
   'user_id', 'referrer_domain', 'url_ref', 'device', 'browser', 'os', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
   'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
-/** What the windows of the derivation read of each event (see COLUMNS). */
-const narrow = (alias: string) => `${alias}.rowid AS rid, ${['site', 'id', 'type', 't', 'anonymous_id', 'user_id'].map((c) => `${alias}.${c}`).join(', ')},
-    ${ckeySql(alias)} AS ckey, ${cpvSql(alias)} AS cpv`
 
 /**
  * For scope `dirty`: the browsers whose anonymous events may belong to a dirty person (the person
@@ -51,12 +51,17 @@ export const DIRTY_CANDIDATES_SQL = [
    WHERE NOT e.is_bot AND e.user_id IS NULL`,
 ]
 
-const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
-const ckeySql = (alias = '') => `concat_ws(chr(1), ${UTM.map((c) => `coalesce(${alias ? `${alias}.` : ''}${c}, '')`).join(', ')})`
-const cpvSql = (alias = '') => `${alias ? `${alias}.` : ''}type = 'pageview' AND coalesce(${UTM.map((c) => (alias ? `${alias}.${c}` : c)).join(', ')}) IS NOT NULL`
+/** The campaign parameters' columns, in core/sessions.ts's order (CAMPAIGN_FIELDS). */
+const CAMPAIGN_COLUMNS = CAMPAIGN_FIELDS.map((f) => EVENT_COLUMNS.find(([, field]) => field === f)![0])
+const col = (alias: string, c: string) => (alias ? `${alias}.${c}` : c)
+const ckeySql = (alias = '') => `concat_ws(chr(1), ${CAMPAIGN_COLUMNS.map((c) => `coalesce(${col(alias, c)}, '')`).join(', ')})`
+const cpvSql = (alias = '') => `${col(alias, 'type')} = 'pageview' AND coalesce(${CAMPAIGN_COLUMNS.map((c) => col(alias, c)).join(', ')}) IS NOT NULL`
 /** A event's campaign parameters as one comparable key, and whether it is a pageview carrying any. */
 export const CKEY_SQL = ckeySql()
 export const CPV_SQL = cpvSql()
+/** What the windows of the derivation read of each event (see COLUMNS). */
+const narrow = (alias: string) => `${col(alias, 'rowid')} AS rid, ${['site', 'id', 'type', 't', 'anonymous_id', 'user_id'].map((c) => col(alias, c)).join(', ')},
+    ${ckeySql(alias)} AS ckey, ${cpvSql(alias)} AS cpv`
 
 export function derivationCte(scope: 'all' | 'dirty'): string {
   const source =
