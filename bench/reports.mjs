@@ -28,9 +28,13 @@
 // Writes bench/results/reports.json and bench/results/reports.md (--quick / other sizes:
 // .bench-cache/reports-<N>.json|md), unless --out / --md say otherwise.
 //
+// 4. With --memory-limit SIZE (e.g. 384MB, the collector's default), a second child opens the
+//    store under that limit and answers the same rounds again: its peak RSS and any report that
+//    answered memory_limit_exceeded are reported (issue 12, target 3).
+//
 // Options: --events N --quick --runs N --timeout-s S --budget-min M --fallback N,N --out FILE
-// --md FILE --no-diagnostics --render-only (rewrite the markdown from the JSON)
-// (internal: --worker gen|measure --db PATH --deadline MS)
+// --md FILE --no-diagnostics --render-only (rewrite the markdown from the JSON) --memory-limit SIZE
+// (internal: --worker gen|measure --db PATH --deadline MS --skip-rebuild)
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -64,6 +68,8 @@ const { values: opt } = parseArgs({
     worker: { type: 'string' },
     db: { type: 'string' },
     deadline: { type: 'string' },
+    'memory-limit': { type: 'string' },
+    'skip-rebuild': { type: 'boolean', default: false },
   },
 })
 
@@ -232,9 +238,9 @@ function summarize(key, v) {
   return null
 }
 
-async function workerMeasure(events, path, runs, deadline, diagnostics) {
+async function workerMeasure(events, path, runs, deadline, diagnostics, memoryLimit = null, skipRebuild = false) {
   const { DuckDBStore, ReportAnswers, chunk } = await loadStore()
-  const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false })
+  const store = new DuckDBStore(path, { deriveOnInit: false, backgroundRefresh: false, ...(memoryLimit ? { memoryLimit } : {}) })
   const answers = new ReportAnswers(store)
   const o0 = performance.now()
   await store.init()
@@ -242,9 +248,12 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
 
   // The derived tables (persons, sessions, orders) the reports read: derived whole from the log,
   // as `trackway rebuild` does (and as a collector does when it first opens an older store).
-  send({ kind: 'start', key: 'rebuild', round: 0 })
-  const { value: rebuilt, ...rt } = await timed(() => store.derivation.rebuild())
-  send({ kind: 'diag', key: 'rebuild', label: 'store.derivation.rebuild(): derive persons, sessions and orders from the whole log', ...rt, derivedEvents: rebuilt.events, derivedPersons: rebuilt.persons, hwmMiB: hwmMiB() })
+  // With --skip-rebuild (the --memory-limit pass) they are the ones the first pass derived.
+  if (!skipRebuild) {
+    send({ kind: 'start', key: 'rebuild', round: 0 })
+    const { value: rebuilt, ...rt } = await timed(() => store.derivation.rebuild())
+    send({ kind: 'diag', key: 'rebuild', label: 'store.derivation.rebuild(): derive persons, sessions and orders from the whole log', ...rt, derivedEvents: rebuilt.events, derivedPersons: rebuilt.persons, hwmMiB: hwmMiB() })
+  }
 
   // The store runs every read through its (TypeScript-private) database handle's query(sql,
   // params) on a fresh connection of its DuckDB instance; record the last SQL for the diagnostics.
@@ -287,13 +296,21 @@ async function workerMeasure(events, path, runs, deadline, diagnostics) {
       capturing = q.key
       const c0 = process.cpuUsage()
       const t0 = performance.now()
-      const v = await q.run({ store, answers })
+      // Under a memory limit a report may answer memory_limit_exceeded: recorded, not fatal.
+      let v = null
+      let error = null
+      try {
+        v = await q.run({ store, answers })
+      } catch (err) {
+        if (!memoryLimit) throw err
+        error = err.code ?? err.message
+      }
       const ms = performance.now() - t0
       const cpu = process.cpuUsage(c0)
       capturing = null
       if (round === 0) firstMs[q.key] = ms
       else times[q.key].push(ms)
-      send({ kind: 'time', key: q.key, round, ms: round1(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), load: loadavg()[0], hwmMiB: hwmMiB(), ...(round === 0 ? { result: summarize(q.key, v) } : {}) })
+      send({ kind: 'time', key: q.key, round, ms: round1(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), load: loadavg()[0], hwmMiB: hwmMiB(), ...(error ? { error } : {}), ...(round === 0 && !error ? { result: summarize(q.key, v) } : {}) })
     }
   }
 
@@ -540,12 +557,12 @@ async function ensureStore(events, deadline) {
   return info
 }
 
-async function measure(events, runs, stepTimeoutMs, deadline, diagnostics) {
-  const r = { events, queries: {}, diagnostics: {}, notes: [], env: null, timedOut: null, stoppedByBudget: null }
-  log(`measuring ${fmtN(events)} events: 1 warm-up + ${runs} rounds`)
+async function measure(events, runs, stepTimeoutMs, deadline, diagnostics, memoryLimit = null) {
+  const r = { events, memoryLimit, queries: {}, diagnostics: {}, notes: [], errors: [], env: null, timedOut: null, stoppedByBudget: null }
+  log(`measuring ${fmtN(events)} events: 1 warm-up + ${runs} rounds${memoryLimit ? ` under --memory-limit ${memoryLimit} (derived tables as the first pass left them)` : ''}`)
   const end = await runWorker(
     ['--worker', 'measure', '--events', String(events), '--db', dbPath(events), '--runs', String(runs), '--deadline', String(deadline),
-      ...(diagnostics ? [] : ['--no-diagnostics'])],
+      ...(diagnostics ? [] : ['--no-diagnostics']), ...(memoryLimit ? ['--memory-limit', memoryLimit, '--skip-rebuild'] : [])],
     {
       stepTimeoutMs,
       deadline,
@@ -556,6 +573,7 @@ async function measure(events, runs, stepTimeoutMs, deadline, diagnostics) {
           r.notes.push(m.text)
           log(`  note: ${m.text}`)
         } else if (m.kind === 'time') {
+          if (m.error) r.errors.push({ key: m.key, round: m.round, error: m.error })
           const q = (r.queries[m.key] ??= { runsMs: [], cpuMs: [], loads: [], warmupMs: null, warmupCpuMs: null, result: null })
           if (m.round === 0) Object.assign(q, { warmupMs: m.ms, warmupCpuMs: m.cpuMs, result: m.result })
           else {
@@ -754,6 +772,18 @@ function markdown(res) {
       out.push('')
     }
   }
+  const lim = res.limited
+  if (lim) {
+    out.push(`### Under \`--memory-limit ${lim.memoryLimit}\` (issue 12, target 3)`)
+    out.push('')
+    out.push(`A second process opens the same store with the collector's memory limit and answers the same rounds (the derived tables as the rebuild above left them; the rebuild itself runs without the cap). ` +
+      `Peak RSS of that process: **${lim.peakRssMiB?.toLocaleString('en-US') ?? '?'} MiB**; ` +
+      `${lim.errors.length === 0 ? 'every report answered' : `answered with an error: ${lim.errors.map((e) => `${e.key} (round ${e.round}): ${e.error}`).join('; ')}`}` +
+      `${lim.timedOut ? `; stopped: ${lim.timedOut.key} ran longer than ${res.timeoutS} s` : ''}.`)
+    out.push('')
+    out.push(queryTable(lim))
+    out.push('')
+  }
   const diag = main && Object.keys(main.diagnostics).length ? main : (fb ?? []).findLast?.((f) => Object.keys(f.diagnostics).length)
   if (diag) {
     out.push('')
@@ -798,7 +828,7 @@ function conclusions(res) {
 
 async function main() {
   if (opt.worker === 'gen') return workerGen(Number(opt.events), opt.db)
-  if (opt.worker === 'measure') return workerMeasure(Number(opt.events), opt.db, Number(opt.runs), Number(opt.deadline), !opt['no-diagnostics'])
+  if (opt.worker === 'measure') return workerMeasure(Number(opt.events), opt.db, Number(opt.runs), Number(opt.deadline), !opt['no-diagnostics'], opt['memory-limit'] ?? null, opt['skip-rebuild'])
 
   const started = Date.now()
   const events = Number(opt.events ?? (opt.quick ? 1_000_000 : 10_000_000))
@@ -851,6 +881,11 @@ async function main() {
     const ok = res.fallback.filter((f) => !f.timedOut && f.queries.overview?.medianMs)
     if (ok.length >= 2) res.extrapolation = extrapolate(ok.at(-2), ok.at(-1), events)
   }
+  // Target 3 of issue 12: peak RSS answering every report under the collector's memory limit, in
+  // a process of its own (the rebuild above runs without the cap, and its RSS would stay counted).
+  if (opt['memory-limit'] && !res.main.timedOut && !res.main.stoppedByBudget) {
+    res.limited = await measure(events, runs, timeoutS * 1000, deadline, false, opt['memory-limit'])
+  }
   write()
 
   log('')
@@ -864,6 +899,11 @@ async function main() {
   }
   show(res.main)
   for (const f of res.fallback ?? []) show(f)
+  if (res.limited) {
+    log(`under --memory-limit ${res.limited.memoryLimit}:`)
+    show(res.limited)
+    log(`  ${res.limited.errors.length === 0 ? 'every report answered' : `errors: ${res.limited.errors.map((e) => `${e.key} (round ${e.round}): ${e.error}`).join('; ')}`}`)
+  }
   if (res.extrapolation) {
     for (const [k, e] of Object.entries(res.extrapolation)) {
       log(`  extrapolated ${k.padEnd(10)} to ${fmtN(events)}: wall ~${ms(e.wall?.estimateMs)} (exponent ${e.wall?.exponent}), CPU ~${ms(e.cpu?.estimateMs)} (exponent ${e.cpu?.exponent})`)

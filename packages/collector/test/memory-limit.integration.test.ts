@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../src/config.js'
 import { ConfigError } from '../src/errors.js'
+import { slowGroupEvents, SLOW_GROUP_EVENTS } from '../src/store/duckdb/derive/from-log.js'
+import { checkpointThreshold, sizeBytes } from '../src/store/duckdb/handle.js'
 import type { EventRow } from '../src/store/event-log.js'
 import { makeApp, TOKEN, tempDir } from './fixtures/helpers.js'
 import { row } from './fixtures/rows.js'
@@ -28,6 +30,25 @@ describe('--memory-limit caps the store engine', () => {
     expect(loadConfig(['--memory-limit', '2GB']).memoryLimit).toBe('2GB')
     expect(loadConfig([], { TRACKWAY_MEMORY_LIMIT: '2GiB' }).memoryLimit).toBe('2GiB')
     expect(() => loadConfig(['--memory-limit', 'lots'])).toThrow(ConfigError)
+  })
+
+  it('scales the checkpoint threshold and the slow path\'s groups with the limit', async () => {
+    expect(sizeBytes('384MB')).toBe(384e6)
+    expect(sizeBytes('1.5 GiB')).toBe(1.5 * 2 ** 30)
+    expect(sizeBytes(null)).toBeNull()
+    expect(() => sizeBytes('lots')).toThrow(/not a size/)
+    // un-checkpointed appends stay in the buffer pool: at most a quarter of the limit, 16MiB–256MiB
+    expect(checkpointThreshold(null)).toBe('256MiB')
+    expect(checkpointThreshold('384MB')).toBe('91MiB')
+    expect(checkpointThreshold('4GB')).toBe('256MiB')
+    expect(checkpointThreshold('32MB')).toBe('16MiB')
+    expect(slowGroupEvents(null)).toBe(SLOW_GROUP_EVENTS)
+    expect(slowGroupEvents(384e6)).toBe(53_644)
+    expect(slowGroupEvents(8 * 2 ** 30)).toBe(SLOW_GROUP_EVENTS)
+    expect(slowGroupEvents(32e6)).toBe(10_000)
+    app = await makeApp(join(dir, 'limits.duckdb'), { memoryLimit: '384MB' })
+    const [set] = await query(app, "SELECT current_setting('checkpoint_threshold') AS v")
+    expect(String(set!.v)).toBe('91.0 MiB')
   })
 
   it('sets DuckDB\'s memory_limit, and a report that needs more answers memory_limit_exceeded instead of crashing', async () => {

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
-import { isOutOfMemory, type DuckDBHandle } from './handle.js'
+import { isOutOfMemory, sizeBytes, type DuckDBHandle } from './handle.js'
 import { refreshDerived } from './derive/materialize.js'
+import { slowGroupEvents } from './derive/from-log.js'
 
 /**
  * The background refresh of the derived tables runs when appends pause for REFRESH_QUIET_MS (or
@@ -118,7 +119,7 @@ export class DuckDBDerivation implements Derivation {
       this.db.assertSound()
       const attempt = async (): Promise<RefreshResult> => {
         const t0 = performance.now()
-        return refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal })
+        return refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal, slowGroup: slowGroupEvents(sizeBytes(this.db.memoryLimit)) })
           .catch((err: unknown) => this.db.commitFailed(err))
           .catch((err: unknown) => {
             if (!this.closing.signal.aborted) this.options.onDerive?.({ phase: 'failed', full, message: (err as Error).message, ms: Math.round(performance.now() - t0) })

@@ -13,6 +13,29 @@ export type Params = Record<string, DuckDBValue>
  */
 export const isOutOfMemory = (err: unknown): boolean => err instanceof Error && /^Out of Memory Error/.test(err.message)
 
+const UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }
+
+/** Bytes of a DuckDB size such as '384MB' or '1.5 GiB' (config.ts checks the form); null for null. */
+export function sizeBytes(size: string | null): number | null {
+  if (size === null) return null
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b)$/i.exec(size.trim())
+  if (!m) throw new Error(`not a size: "${size}"`)
+  return Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!)
+}
+
+/**
+ * The WAL size at which DuckDB checkpoints. 256MB by default (fewer checkpoint stalls in ingest
+ * commits, see open()); with a memory limit at most a quarter of it: rows appended since the
+ * last checkpoint are held in the buffer pool, and at 256MB of them a 384MB limit left too little
+ * for the derivation (bench:live's 1.6M fill failed its refreshes, BENCHMARKS.md).
+ */
+export function checkpointThreshold(memoryLimit: string | null): string {
+  const cap = 256 * 2 ** 20
+  const limit = sizeBytes(memoryLimit)
+  const bytes = limit === null ? cap : Math.max(16 * 2 ** 20, Math.min(cap, Math.floor(limit / 4)))
+  return `${Math.floor(bytes / 2 ** 20)}MiB`
+}
+
 /** A COMMIT that threw: its outcome is unknown (see DuckDBHandle.quarantine). */
 export class CommitFailed extends Error {
   constructor(override readonly cause: Error) {
@@ -63,8 +86,9 @@ export class DuckDBHandle {
       if (this.path !== ':memory:') await mkdir(dirname(this.path), { recursive: true })
       // DuckDB checkpoints when the WAL reaches 16 MB by default, inside whichever COMMIT crosses it:
       // that stalled ingest group commits for 0.3–0.6 s (p99 523 → 59 ms with 256 MB, see
-      // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash.
-      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: '256MB', ...this.limits() })
+      // BENCHMARKS.md). The cost: a WAL replay of up to ~4 s when opening after a crash. Under a
+      // memory limit the threshold is smaller (checkpointThreshold).
+      this.instance = await DuckDBInstance.create(this.path, { checkpoint_threshold: checkpointThreshold(this.memoryLimit), ...this.limits() })
     }
     this.write = await this.instance.connect()
     this.admin = await this.instance.connect()

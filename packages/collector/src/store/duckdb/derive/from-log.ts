@@ -99,6 +99,16 @@ export async function rederive(conn: Runner): Promise<number> {
  * re-derived in one group within the default 384MB memory limit; 1.6M was not.
  */
 export const SLOW_GROUP_EVENTS = 150_000
+
+/**
+ * The slow path's group budget under a memory limit of `limitBytes`: SLOW_GROUP_EVENTS per GiB
+ * (a group's windows and hash tables grow with its events), never above SLOW_GROUP_EVENTS nor
+ * below 10,000; SLOW_GROUP_EVENTS without a limit. At the default 384MB: about 53,000.
+ */
+export function slowGroupEvents(limitBytes: number | null): number {
+  if (limitBytes === null) return SLOW_GROUP_EVENTS
+  return Math.max(10_000, Math.min(SLOW_GROUP_EVENTS, Math.floor((SLOW_GROUP_EVENTS * limitBytes) / 2 ** 30)))
+}
 /** Up to this many persons the slow path runs in the refresh's own transaction, as one group. */
 export const SLOW_INLINE_PERSONS = 500
 
