@@ -774,6 +774,7 @@ function markdown(res) {
   }
   const lim = res.limited
   if (lim) {
+    out.push('')
     out.push(`### Under \`--memory-limit ${lim.memoryLimit}\` (issue 12, target 3)`)
     out.push('')
     out.push(`A second process opens the same store with the collector's memory limit and answers the same rounds (the derived tables as the rebuild above left them; the rebuild itself runs without the cap). ` +
@@ -822,7 +823,7 @@ function conclusions(res) {
     'the sessions table (1/8 of the rows) plus one grouped scan of the events in range; time-series buckets join on whole local hours ' +
     '(an equality join) instead of a range join; the funnel orders each person\'s events by an integer position. ' +
     (d.rebuild ? `Deriving everything from the log (\`trackway rebuild\`, or the first start on an older store) took ${ms(d.rebuild.ms)} here. ` : '') +
-    (refresh.length ? `An incremental refresh after a batch costs ${refresh.map((x) => `${ms(x.ms)} for ${x.label.match(/appending ([\d,]+)/)?.[1] ?? '?'} events`).join(', ')} — mostly the scans of the log that find the touched persons' events; the collector runs it in the background at most every second (or every 2× its last duration) and before a report that would miss acknowledged events.` : ''))
+    (refresh.length ? `An incremental refresh after a batch costs ${refresh.map((x) => `${ms(x.ms)} for ${x.label.match(/appending ([\d,]+)/)?.[1] ?? '?'} events`).join(', ')} (returning visitors continue their derived last session: the new events and their persons' rows are read, not the log; a signup that merges an earlier anonymous history re-derives that person from the log); the collector runs it in the background when appends pause (at the latest 10 s after the first one not yet derived) and before a report that would miss acknowledged events (docs/ingest.md).` : ''))
   return lines.join('\n')
 }
 
