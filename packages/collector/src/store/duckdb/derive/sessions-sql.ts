@@ -100,19 +100,21 @@ p1 AS (
   SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY site, person ORDER BY t, id) <= 1800000 THEN 0 ELSE 1 END AS gap_start
   FROM p0
 ),
-p2 AS (
-  SELECT *, sum(gap_start) OVER (PARTITION BY site, person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS seg
+p3 AS (
+  -- in one pass over the person's order (the same sort as p1 and pe): the segment's first event
+  -- (the last gap start so far, with its key) and the last campaign pageview before this event
+  SELECT *,
+    last_value(CASE WHEN gap_start = 1 THEN {t: t, id: id, k: ckey} END IGNORE NULLS)
+      OVER (PARTITION BY site, person ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS seg_first,
+    last_value(CASE WHEN cpv THEN {t: t, id: id, k: ckey} END IGNORE NULLS)
+      OVER (PARTITION BY site, person ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_cpv
   FROM p1
 ),
-p3 AS (
-  SELECT *,
-    first_value(ckey) OVER (PARTITION BY site, person, seg ORDER BY t, id) AS seg_key,
-    last_value(CASE WHEN cpv THEN ckey END IGNORE NULLS)
-      OVER (PARTITION BY site, person, seg ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_cpv_key
-  FROM p2
-),
 p4 AS (
-  SELECT *, CASE WHEN gap_start = 1 OR (cpv AND ckey <> coalesce(prev_cpv_key, seg_key)) THEN 1 ELSE 0 END AS starts
+  -- the previous campaign pageview counts only inside the segment: at or after its first event
+  SELECT *, CASE WHEN gap_start = 1 OR (cpv AND ckey <> CASE
+      WHEN prev_cpv.t > seg_first.t OR (prev_cpv.t = seg_first.t AND prev_cpv.id >= seg_first.id) THEN prev_cpv.k
+      ELSE seg_first.k END) THEN 1 ELSE 0 END AS starts
   FROM p3
 ),
 pe AS (
