@@ -12,7 +12,7 @@ import { derivedSessionsSql, newPersonsSql, SESSION_COLUMNS } from './tables.js'
 export const derivedEvents = (scope: 'all' | 'dirty') => `
 CREATE OR REPLACE TEMP TABLE tw_dpe AS
 WITH ${derivationCte(scope)}
-SELECT pe.site, pe.person, pe.session_no, pe.person_seq AS seq, pe.starts, ${COLUMNS.filter((c) => c !== 'site').map((c) => `e.${c}`).join(', ')}, pe.ckey, pe.cpv
+SELECT pe.site, pe.person, pe.session_no, pe.person_seq AS seq, pe.starts, pe.rid, ${COLUMNS.filter((c) => c !== 'site').map((c) => `e.${c}`).join(', ')}, pe.ckey, pe.cpv
 FROM pe JOIN events e ON e.rowid = pe.rid`
 
 export const INSERT_SESSIONS_SQL = `INSERT INTO tw_sessions SELECT ${SESSION_COLUMNS} FROM tw_dses ORDER BY site, start_t`

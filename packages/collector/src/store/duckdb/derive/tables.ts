@@ -59,8 +59,8 @@ CREATE OR REPLACE TEMP TABLE tw_dses AS
 WITH ${sessionAggSql(src)}
 SELECT f.site, f.person, f.session_no, nextval('tw_sid_seq') AS sid, ${pno === 'join' ? 'p.pno' : 'f.pno'}, f.id AS first_id, f.t AS start_t, agg.end_t,
   agg.pageviews, agg.exit_page,
-  ${sessionSourceSql('f')},
-  f.referrer_domain, f.path AS entry_page, f.device, f.browser, f.os, f.country,
+  ${sessionSourceSql('fe')},
+  fe.referrer_domain, f.path AS entry_page, fe.device, fe.browser, fe.os, fe.country,
   agg.others, agg.last_pv, agg.first_cart, agg.first_checkout, agg.last_purchase, coalesce(tails.tail, 0) AS tail,
   coalesce(agg.goals, []) AS goals, coalesce(agg.pages[1:${MAX_PATH_DEPTH}], []) AS pages,
   agg.last_id, agg.last_seq, coalesce(agg.cpv_key, f.ckey) AS ckey_end
@@ -68,6 +68,7 @@ FROM ${src} f
 JOIN agg USING (site, person, session_no)
 LEFT JOIN tails USING (site, person, session_no)${pno === 'join' ? `
 JOIN tw_persons p ON p.site = f.site AND p.person = f.person` : ''}
+JOIN events fe ON fe.rowid = f.rid
 WHERE f.starts = 1`
 
 export const SESSION_COLUMNS = `site, sid, pno, first_id, start_t, end_t, pageviews, exit_page, channel, source, medium, campaign,
