@@ -29,13 +29,9 @@ Scope `dirty` reads the temporary tables DIRTY_CANDIDATES_SQL creates.
  */
 export const COLUMNS = ['site', 'id', 'type', 'name', 't', 'path', 'order_id', 'revenue', 'engaged_ms', 'referral_code', 'score', 'experiment', 'variant', 'anonymous_id',
   'user_id']
-/**
- * The columns only a session's first event gives the session (its source and device): read from
- * the log by rowid for those events alone (`derivedSessionsSql`), one in eight at 10M, rather than
- * copied into `tw_dpe` for every event.
- */
-export const FIRST_COLUMNS = ['referrer_domain', 'url_ref', 'device', 'browser', 'os', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
-  'utm_term', 'utm_content', 'utm_id', 'gclid', 'fbclid', 'msclkid']
+// The columns only a session's first event gives the session (referrer, url_ref, device, browser,
+// os, country, utm_*, click ids) are not copied: derivedSessionsSql (tables.ts) reads them from the
+// log by rowid for the first events alone, one in eight at 10M.
 
 /**
  * For scope `dirty`: the browsers whose anonymous events may belong to a dirty person (the person
