@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { LIMITS, SITE_ID_PATTERN } from '@trackway/protocol'
 import { ConfigError } from './errors.js'
 import { demoShopDir } from './paths.js'
+import { sizeBytes } from './size.js'
 import { redactStoreUrl } from './store/store-url.js'
 import { parseClickHouseUrl } from './store/clickhouse/url.js'
 
@@ -70,9 +71,6 @@ export interface Config {
 
 /** The store engine's memory cap without --memory-limit (BENCHMARKS.md: bounded memory). */
 export const DEFAULT_MEMORY_LIMIT = '384MB'
-
-/** A size as DuckDB reads it: a number and a unit. */
-const MEMORY_LIMIT_PATTERN = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i
 
 /** Below this length the CLI warns that the admin token is easy to guess. */
 export const WEAK_TOKEN_LENGTH = 16
@@ -148,7 +146,11 @@ export function resolveConfig(partial: Partial<Config> = {}): Readonly<Config> {
     throw new ConfigError(`--store must be duckdb:<path> or clickhouse://user:pass@host:8123/db, got "${redactStoreUrl(c.store)}"`)
   }
   if (c.adminToken !== null && c.adminToken.trim() === '') throw new ConfigError('--admin-token must not be empty')
-  if (!MEMORY_LIMIT_PATTERN.test(c.memoryLimit)) throw new ConfigError(`--memory-limit must be a size such as 512MB or 2GB, got "${c.memoryLimit}"`)
+  try {
+    sizeBytes(c.memoryLimit)
+  } catch {
+    throw new ConfigError(`--memory-limit must be a size such as 512MB or 2GB, got "${c.memoryLimit}"`)
+  }
   int('--port', String(c.port), 0, 65535)
   int('bodyLimit', String(c.bodyLimit), 1024, 64 * 1024 * 1024)
   int('groupCommitMs', String(c.groupCommitMs), 0, 1000)

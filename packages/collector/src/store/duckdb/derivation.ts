@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Derivation, RefreshResult } from '../derivation.js'
 import type { StoreOptions } from '../store.js'
-import { isOutOfMemory, sizeBytes, type DuckDBHandle } from './handle.js'
+import { sizeBytes } from '../../size.js'
+import { isOutOfMemory, type DuckDBHandle } from './handle.js'
 import { refreshDerived } from './derive/materialize.js'
 import { slowGroupEvents } from './derive/from-log.js'
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
 import { StoreUnavailable } from '../../errors.js'
+import { sizeBytes } from '../../size.js'
 
 const QUARANTINED = 'a commit failed and its outcome is unknown; the collector takes no writes until it restarts'
 
@@ -12,16 +13,6 @@ export type Params = Record<string, DuckDBValue>
  * 64.0 MiB (953.6 MiB/953.6 MiB used)": a report answers memory_limit_exceeded, a refresh tries again.
  */
 export const isOutOfMemory = (err: unknown): boolean => err instanceof Error && /^Out of Memory Error/.test(err.message)
-
-const UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }
-
-/** Bytes of a DuckDB size such as '384MB' or '1.5 GiB' (config.ts checks the form); null for null. */
-export function sizeBytes(size: string | null): number | null {
-  if (size === null) return null
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b)$/i.exec(size.trim())
-  if (!m) throw new Error(`not a size: "${size}"`)
-  return Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!)
-}
 
 /**
  * The WAL size at which DuckDB checkpoints. 256MB by default (fewer checkpoint stalls in ingest
