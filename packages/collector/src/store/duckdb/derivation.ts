@@ -45,10 +45,15 @@ export class DuckDBDerivation implements Derivation {
   /** Inside asOf(): the appends committed when the report was asked. */
   private readonly asked = new AsyncLocalStorage<number>()
 
+  /** Events per group of the slow path, scaled by the memory limit (from-log.ts slowGroupEvents). */
+  private readonly slowGroup: number
+
   constructor(
     private readonly db: DuckDBHandle,
     private readonly options: StoreOptions = {},
-  ) {}
+  ) {
+    this.slowGroup = slowGroupEvents(sizeBytes(db.memoryLimit))
+  }
 
   refresh(): Promise<RefreshResult | null> {
     return this.derive(false)
@@ -120,7 +125,7 @@ export class DuckDBDerivation implements Derivation {
       this.db.assertSound()
       const attempt = async (): Promise<RefreshResult> => {
         const t0 = performance.now()
-        return refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal, slowGroup: slowGroupEvents(sizeBytes(this.db.memoryLimit)) })
+        return refreshDerived(this.db.derived, { full, progress: (e) => this.options.onDerive?.(e), memoryLock: () => this.db.memoryLock(), signal: this.closing.signal, slowGroup: this.slowGroup })
           .catch((err: unknown) => this.db.commitFailed(err))
           .catch((err: unknown) => {
             if (!this.closing.signal.aborted) this.options.onDerive?.({ phase: 'failed', full, message: (err as Error).message, ms: Math.round(performance.now() - t0) })
