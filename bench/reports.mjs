@@ -698,6 +698,9 @@ function profileTable(r) {
   ].join('\n')
 }
 
+/** Whether every report of a measured pass answered, or which answered an error (--memory-limit). */
+const answered = (r) => (r.errors.length === 0 ? 'every report answered' : `answered with an error: ${r.errors.map((e) => `${e.key} (round ${e.round}): ${e.error}`).join('; ')}`)
+
 function markdown(res) {
   const m = res.machine
   const main = res.main
@@ -779,7 +782,7 @@ function markdown(res) {
     out.push('')
     out.push(`A second process opens the same store with the collector's memory limit and answers the same rounds (the derived tables as the rebuild above left them; the rebuild itself runs without the cap). ` +
       `Peak RSS of that process: **${lim.peakRssMiB?.toLocaleString('en-US') ?? '?'} MiB**; ` +
-      `${lim.errors.length === 0 ? 'every report answered' : `answered with an error: ${lim.errors.map((e) => `${e.key} (round ${e.round}): ${e.error}`).join('; ')}`}` +
+      answered(lim) +
       `${lim.timedOut ? `; stopped: ${lim.timedOut.key} ran longer than ${res.timeoutS} s` : ''}.`)
     out.push('')
     out.push(queryTable(lim))
@@ -903,7 +906,7 @@ async function main() {
   if (res.limited) {
     log(`under --memory-limit ${res.limited.memoryLimit}:`)
     show(res.limited)
-    log(`  ${res.limited.errors.length === 0 ? 'every report answered' : `errors: ${res.limited.errors.map((e) => `${e.key} (round ${e.round}): ${e.error}`).join('; ')}`}`)
+    log(`  ${answered(res.limited)}`)
   }
   if (res.extrapolation) {
     for (const [k, e] of Object.entries(res.extrapolation)) {
