@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { median } from './lib.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values: opt } = parseArgs({
@@ -64,7 +65,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
 const same = JSON.stringify(prints.a) === JSON.stringify(prints.b)
 console.log(`rebuild of ${Number(opt.events).toLocaleString('en-US')} events: a ${(median(times.a) / 1000).toFixed(1)} s, b ${(median(times.b) / 1000).toFixed(1)} s (median of ${times.a.length}), b/a ${(median(times.b) / median(times.a)).toFixed(2)}; tables ${same ? 'identical' : 'DIFFER'}`)
 if (!same) {
