@@ -1,31 +1,96 @@
-import type { DuckDBAppender } from '@duckdb/node-api'
+import { DuckDBDataChunk, type DuckDBAppender } from '@duckdb/node-api'
+import duckdb from '@duckdb/node-bindings'
 import type { EventRow } from '../event-log.js'
-import { EVENT_COLUMNS } from '../event-columns.js'
+import { EVENT_COLUMNS, type Kind } from '../event-columns.js'
 
-type Append = (a: DuckDBAppender, v: unknown) => void
+/*
+ * Appends event rows as DuckDB data chunks filled column by column (BENCHMARKS.md, "Target 4"):
+ * numbers and booleans are written into typed arrays and copied into each vector in one call,
+ * nulls into its validity mask in one call, and only the non-null strings cross into DuckDB one
+ * by one. DuckDB's row appender instead takes one native call per value, null or not (39 per
+ * row), and node-api's DataChunk helpers convert every value to a DuckDBValue first; measured
+ * side by side both are slower (bench/append-paths.mjs).
+ */
 
-const APPEND: Record<string, Append> = {
-  varchar: (a, v) => a.appendVarchar(v as string),
-  bigint: (a, v) => a.appendBigInt(BigInt(v as number)),
-  double: (a, v) => a.appendDouble(v as number),
-  integer: (a, v) => a.appendInteger(v as number),
-  boolean: (a, v) => a.appendBoolean(v as boolean),
+/** Rows per chunk: DuckDB's vector size (2048). */
+const CHUNK_ROWS = duckdb.vector_size()
+
+const TYPE_ID: Record<Kind, duckdb.Type> = {
+  varchar: duckdb.Type.VARCHAR,
+  bigint: duckdb.Type.BIGINT,
+  double: duckdb.Type.DOUBLE,
+  integer: duckdb.Type.INTEGER,
+  boolean: duckdb.Type.BOOLEAN,
 }
 
-/** One appender call per column, resolved once rather than per row. */
-const WRITERS = EVENT_COLUMNS.map(([, field, kind]) => [field, APPEND[kind]!] as const)
+type NumberKind = Exclude<Kind, 'varchar'>
 
-/**
- * Appends rows with DuckDB's row appender: ~110k rows/s for these 39 columns on this
- * machine kind, vs ~70k for DataChunk appends built from JS arrays (measured side by side).
- */
-export function appendRows(appender: DuckDBAppender, rows: readonly EventRow[]): void {
-  for (const row of rows) {
-    for (const [field, write] of WRITERS) {
-      const v = row[field]
-      if (v === null || v === undefined) appender.appendNull()
-      else write(appender, v)
+/** A scratch buffer per fixed-width kind, reused by every chunk (appends are synchronous). */
+const scratch = {
+  bigint: new BigInt64Array(CHUNK_ROWS),
+  double: new Float64Array(CHUNK_ROWS),
+  integer: new Int32Array(CHUNK_ROWS),
+  boolean: new Uint8Array(CHUNK_ROWS),
+} satisfies Record<NumberKind, BigInt64Array | Float64Array | Int32Array | Uint8Array>
+
+/** One bit per row, as DuckDB keeps it (64-bit words, little-endian: bit i of byte i >> 3). */
+const validity = new Uint8Array(CHUNK_ROWS / 8)
+
+let types: duckdb.LogicalType[] | null = null
+
+function typeError(field: string, kind: Kind, v: unknown): TypeError {
+  return new TypeError(`event column ${field} takes a ${kind}, got ${typeof v}`)
+}
+
+/** Fills column `c` of `chunk` with `rows[from, from + n)`. */
+function fillColumn(chunk: duckdb.DataChunk, c: number, rows: readonly EventRow[], from: number, n: number): void {
+  const [, field, kind] = EVENT_COLUMNS[c]!
+  const vector = duckdb.data_chunk_get_vector(chunk, c)
+  validity.fill(0xff)
+  let nulls = 0
+  if (kind === 'varchar') {
+    for (let i = 0; i < n; i++) {
+      const v = rows[from + i]![field]
+      if (v === null || v === undefined) {
+        validity[i >> 3]! &= ~(1 << (i & 7))
+        nulls++
+      } else if (typeof v === 'string') duckdb.vector_assign_string_element(vector, i, v)
+      else throw typeError(field, kind, v)
     }
-    appender.endRow()
+  } else {
+    const out = scratch[kind]
+    for (let i = 0; i < n; i++) {
+      const v = rows[from + i]![field]
+      if (v === null || v === undefined) {
+        validity[i >> 3]! &= ~(1 << (i & 7))
+        nulls++
+        out[i] = kind === 'bigint' ? 0n : 0
+      } else if (kind === 'boolean') {
+        if (typeof v !== 'boolean') throw typeError(field, kind, v)
+        out[i] = v ? 1 : 0
+      } else {
+        if (typeof v !== 'number') throw typeError(field, kind, v)
+        // BigInt() throws on a fraction; Int32Array would wrap an out-of-range integer silently
+        if (kind === 'integer' && (v | 0) !== v) throw new RangeError(`event column ${field} takes a 32-bit integer, got ${v}`)
+        out[i] = kind === 'bigint' ? BigInt(v) : v
+      }
+    }
+    duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, n * out.BYTES_PER_ELEMENT)
+  }
+  if (nulls > 0) {
+    duckdb.vector_ensure_validity_writable(vector)
+    duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(n / 64) * 8)
+  }
+}
+
+/** Appends `rows` to the appender's table (the events table's columns, in EVENT_COLUMNS order). */
+export function appendRows(appender: DuckDBAppender, rows: readonly EventRow[]): void {
+  types ??= EVENT_COLUMNS.map(([, , kind]) => duckdb.create_logical_type(TYPE_ID[kind]))
+  for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, rows.length - from)
+    const chunk = duckdb.create_data_chunk(types)
+    duckdb.data_chunk_set_size(chunk, n)
+    for (let c = 0; c < EVENT_COLUMNS.length; c++) fillColumn(chunk, c, rows, from, n)
+    appender.appendDataChunk(new DuckDBDataChunk(chunk))
   }
 }
