@@ -13,7 +13,9 @@
 // thread cannot spend on HTTP), and process CPU ms per 1k rows (DuckDB's threads included). The
 // tables each path wrote are fingerprinted and must be identical.
 //
-//   node bench/append-paths.mjs [--rows-per-call 800] [--calls 150] [--rounds 3]
+//   node bench/append-paths.mjs [--rows-per-call 800] [--calls 150] [--rounds 3] [--compare DIR]
+//
+// --compare DIR also measures another build's DuckDBStore (DIR/packages/collector/dist) as store′.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,7 +27,7 @@ import { rowsOfBody } from './rows.mjs'
 import { median } from './lib.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const { values: opt } = parseArgs({ options: { 'rows-per-call': { type: 'string', default: '800' }, calls: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' } } })
+const { values: opt } = parseArgs({ options: { 'rows-per-call': { type: 'string', default: '800' }, calls: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' }, compare: { type: 'string' } } })
 const perCall = Number(opt['rows-per-call'])
 const calls = Number(opt.calls)
 const rounds = Number(opt.rounds)
@@ -36,6 +38,7 @@ for (const [k, v] of Object.entries({ perCall, calls, rounds })) {
   }
 }
 const { DuckDBStore } = await import(join(ROOT, 'packages/collector/dist/index.js'))
+const Other = opt.compare ? (await import(join(opt.compare, 'packages/collector/dist/index.js'))).DuckDBStore : null
 
 const camel = (c) => c.replace(/_([a-z])/g, (_, x) => x.toUpperCase())
 const DUCK_TYPE = { VARCHAR, BIGINT, DOUBLE, INTEGER, BOOLEAN }
@@ -98,6 +101,15 @@ const PATHS = {
     await store.init()
     return { append: (rows) => store.log.append(rows), close: () => store.close() }
   },
+  ...(Other
+    ? {
+        'store′': async (file) => {
+          const store = new Other(file, { backgroundRefresh: false })
+          await store.init()
+          return { append: (rows) => store.log.append(rows), close: () => store.close() }
+        },
+      }
+    : {}),
   row: manual((appender, cols, rows) => {
     const writers = cols.map(({ field, type }) => [field, ROW_APPEND[type]])
     for (const r of rows) {

@@ -18,7 +18,8 @@ function valueOf(kind: string, notNull: boolean | undefined, r: () => number, i:
   if (!notNull && r() < 0.35) return null
   switch (kind) {
     case 'varchar':
-      return ['', 'plain', 'ünïcödé 😀', 'a\u0000b', 'x'.repeat(300), `v-${i}`][Math.floor(r() * 6)]
+      // inline in DuckDB's slots up to 12 ASCII bytes; 12 and 13 characters, and non-ASCII, either side
+      return ['', 'plain', 'ünïcödé 😀', 'ü'.repeat(6), 'a\u0000b', 'twelve-chars', 'thirteen-char', 'x'.repeat(300), `v-${i}`][Math.floor(r() * 9)]
     case 'bigint':
       return [0, -1, 2 ** 53 - 1, -(2 ** 53) + 1, 1_767_225_600_000 + i][Math.floor(r() * 5)]
     case 'double':
@@ -65,6 +66,17 @@ describe('DuckDB appends (column-filled data chunks)', () => {
     // -0 is stored as a double and reads back as 0 (JS `toEqual` tells them apart)
     const norm = (rows: EventRow[]) => rows.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v])))
     expect(norm(back)).toEqual(norm(batches.flat()))
+    // short strings are compared by their whole inline slot (padding included): equality and
+    // grouping in SQL must agree with the values
+    const db = (store as unknown as { db: { query: (sql: string) => Promise<Record<string, unknown>[]> } }).db
+    for (const [column, field, kind] of EVENT_COLUMNS) {
+      if (kind !== 'varchar' || column === 'id') continue
+      const counts = new Map<string, number>()
+      for (const x of back) if (x[field] !== null) counts.set(x[field] as string, (counts.get(x[field] as string) ?? 0) + 1)
+      const got = await db.query(`SELECT ${column} AS v, count(*)::INTEGER AS n, count(*) FILTER (WHERE ${column} IN ('', 'plain', 'twelve-chars'))::INTEGER AS eq FROM events WHERE ${column} IS NOT NULL GROUP BY 1`)
+      expect(new Map(got.map((g) => [g.v as string, g.n as number])), column).toEqual(counts)
+      for (const g of got) expect(g.eq, `${column} = ${String(g.v)}`).toBe(['', 'plain', 'twelve-chars'].includes(g.v as string) ? g.n : 0)
+    }
     // each column held nulls and values (the data would not test the validity masks otherwise)
     for (const [, field, , notNull] of EVENT_COLUMNS) {
       const nulls = back.filter((x) => x[field] === null).length

@@ -5,9 +5,9 @@ import { EVENT_COLUMNS, type Kind } from '../event-columns.js'
 
 /*
  * Appends event rows as DuckDB data chunks filled column by column (BENCHMARKS.md, "Target 4"):
- * numbers and booleans are written into typed arrays and copied into each vector in one call,
- * nulls into its validity mask in one call, and only the non-null strings cross into DuckDB one
- * by one. DuckDB's row appender instead takes one native call per value, null or not (39 per
+ * numbers, booleans and strings of up to 12 ASCII bytes are written into buffers and copied into
+ * each vector in one call, nulls into its validity mask in one call, and only the longer strings
+ * cross into DuckDB one by one. DuckDB's row appender instead takes one native call per value, null or not (39 per
  * row), and node-api's DataChunk helpers convert every value to a DuckDBValue first; measured
  * side by side both are slower (bench/append-paths.mjs).
  */
@@ -36,6 +36,30 @@ const scratch = {
 /** One bit per row, as DuckDB keeps it (64-bit words, little-endian: bit i of byte i >> 3). */
 const validity = new Uint8Array(CHUNK_ROWS / 8)
 
+/*
+ * A VARCHAR vector's slots, as DuckDB's C API lays out `duckdb_string_t` (16 bytes each): a
+ * little-endian uint32 length, then a string of at most 12 bytes inline, zero-padded (longer
+ * strings keep a prefix and a pointer into the vector's own heap, which only DuckDB can fill).
+ */
+const SLOT = 16
+const INLINE_MAX = 12
+const slots = new Uint8Array(CHUNK_ROWS * SLOT)
+/** Rows of the column being filled whose strings are assigned one by one. */
+const longRows = new Int32Array(CHUNK_ROWS)
+
+/** Writes `v` inline at `at` if it is at most 12 ASCII characters; false (slot left unused) otherwise. */
+function writeInline(at: number, v: string): boolean {
+  const len = v.length
+  if (len > INLINE_MAX) return false
+  for (let k = 0; k < len; k++) {
+    const code = v.charCodeAt(k)
+    if (code > 0x7f) return false
+    slots[at + 4 + k] = code
+  }
+  slots[at] = len // lengths ≤ 12: the other three length bytes stay 0
+  return true
+}
+
 let types: duckdb.LogicalType[] | null = null
 
 function typeError(field: string, kind: Kind, v: unknown): TypeError {
@@ -49,13 +73,22 @@ function fillColumn(chunk: duckdb.DataChunk, c: number, rows: readonly EventRow[
   validity.fill(0xff)
   let nulls = 0
   if (kind === 'varchar') {
+    // Short ASCII strings are written inline into the slots and copied in one call; the others
+    // (longer than 12 bytes, or not ASCII) are assigned one by one after that copy.
+    slots.fill(0, 0, n * SLOT)
+    let long = 0
     for (let i = 0; i < n; i++) {
       const v = rows[from + i]![field]
       if (v === null || v === undefined) {
         validity[i >> 3]! &= ~(1 << (i & 7))
         nulls++
-      } else if (typeof v === 'string') duckdb.vector_assign_string_element(vector, i, v)
-      else throw typeError(field, kind, v)
+      } else if (typeof v !== 'string') throw typeError(field, kind, v)
+      else if (!writeInline(i * SLOT, v)) longRows[long++] = i
+    }
+    if (long < n - nulls) duckdb.copy_data_to_vector(vector, 0, slots.buffer, 0, n * SLOT)
+    for (let j = 0; j < long; j++) {
+      const i = longRows[j]!
+      duckdb.vector_assign_string_element(vector, i, rows[from + i]![field] as string)
     }
   } else {
     const out = scratch[kind]
