@@ -19,7 +19,7 @@ function valueOf(kind: string, notNull: boolean | undefined, r: () => number, i:
   switch (kind) {
     case 'varchar':
       // inline in DuckDB's slots up to 12 ASCII bytes; 12 and 13 characters, and non-ASCII, either side
-      return ['', 'plain', 'ünïcödé 😀', 'ü'.repeat(6), 'a\u0000b', 'twelve-chars', 'thirteen-char', 'x'.repeat(300), `v-${i}`][Math.floor(r() * 9)]
+      return ['', 'plain', 'ünïcödé 😀', 'ü'.repeat(6), 'a\u0000b', 'twelve-chars', 'thirteen-char', 'x'.repeat(300), `${'y'.repeat(20)}\u0000z`, `v-${i}`][Math.floor(r() * 10)]
     case 'bigint':
       return [0, -1, 2 ** 53 - 1, -(2 ** 53) + 1, 1_767_225_600_000 + i][Math.floor(r() * 5)]
     case 'double':
@@ -86,13 +86,17 @@ describe('DuckDB appends (column-filled data chunks)', () => {
     }
   })
 
-  it('refuses a value of the wrong type with a TypeError and stores nothing of that append', async () => {
+  it('refuses a value of the wrong type (TypeError) or out of its column\'s range (RangeError), stores nothing of that append, and takes the next', async () => {
     await store.log.append(mixedRows(10, 4))
-    for (const bad of [{ revenue: '12' }, { score: 1.5 }, { isBot: 1 }, { path: 7 }, { t: 1.5 }] as Partial<EventRow>[]) {
+    const bads: Partial<EventRow>[] = [{ revenue: '12' as unknown as number }, { score: 1.5 }, { score: 2 ** 31 }, { isBot: 1 as unknown as boolean }, { path: 7 as unknown as string }, { t: 1.5 }, { t: 2 ** 63 }, { receivedAt: -(2 ** 64) }]
+    for (const bad of bads) {
       const rows = mixedRows(3000, 5)
       Object.assign(rows[2500]!, bad)
-      await expect(store.log.append(rows), JSON.stringify(bad)).rejects.toThrow(bad.t !== undefined ? RangeError : /event column|integer/)
+      await expect(store.log.append(rows), JSON.stringify(bad)).rejects.toThrow(bad.revenue || bad.isBot !== undefined || bad.path ? TypeError : RangeError)
     }
     expect(await readAll(store)).toHaveLength(10)
+    // the log takes the next append as before
+    await store.log.append(mixedRows(3000, 6))
+    expect(await readAll(store)).toHaveLength(3010)
   })
 })

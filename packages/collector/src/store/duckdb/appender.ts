@@ -25,6 +25,9 @@ const TYPE_ID: Record<Kind, duckdb.Type> = {
 
 type NumberKind = Exclude<Kind, 'varchar'>
 
+/** 2^63: BIGINT holds [-2^63, 2^63). */
+const INT64_LIMIT = 2 ** 63
+
 /** A scratch buffer per fixed-width kind, reused by every chunk (appends are synchronous). */
 const scratch = {
   bigint: new BigInt64Array(CHUNK_ROWS),
@@ -103,8 +106,9 @@ function fillColumn(chunk: duckdb.DataChunk, c: number, rows: readonly EventRow[
         out[i] = v ? 1 : 0
       } else {
         if (typeof v !== 'number') throw typeError(field, kind, v)
-        // BigInt() throws on a fraction; Int32Array would wrap an out-of-range integer silently
+        // BigInt() throws on a fraction; the typed arrays would wrap an out-of-range integer silently
         if (kind === 'integer' && (v | 0) !== v) throw new RangeError(`event column ${field} takes a 32-bit integer, got ${v}`)
+        if (kind === 'bigint' && !(v >= -INT64_LIMIT && v < INT64_LIMIT)) throw new RangeError(`event column ${field} takes a 64-bit integer, got ${v}`)
         out[i] = kind === 'bigint' ? BigInt(v) : v
       }
     }
